@@ -1,0 +1,46 @@
+"""chaingrad's scalar reverse-mode autograd engine.
+
+Example:
+    >>> from autograd import Value
+    >>> x = Value(2.0, label="x"); y = Value(-3.0, label="y")
+    >>> z = (x * y + x.exp()).tanh()
+    >>> z.backward()
+    >>> round(x.grad, 6), round(y.grad, 6)
+    (0.967244, 0.440753)
+"""
+import os as _os
+
+_here = _os.path.dirname(__file__)
+# HIPS autograd (PyPI "autograd") uses the same import name.  If pip put both
+# into one folder, their files sit beside ours and nothing works reliably.
+if any(_os.path.exists(_os.path.join(_here, f)) for f in ("tracer.py", "core.py", "wrap_util.py")):
+    raise ImportError(
+        f"The 'autograd' package in {_here} mixes chaingrad with HIPS autograd "
+        "(PyPI 'autograd'): both use the import name 'autograd'. Install chaingrad "
+        "in its own virtual environment: python -m venv .venv && . .venv/bin/activate "
+        "&& pip install chaingrad")
+
+__chaingrad__ = True
+
+from .primitives import PRIMITIVES, Primitive, register  # noqa: E402
+from .engine import Value, apply, dot, is_grad_enabled, sum, topological_order  # noqa: E402
+from .functional import GradcheckError, enable_grad, gradcheck, grad, no_grad  # noqa: E402
+
+__all__ = [
+    "Value", "grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError",
+    "sum", "dot", "apply", "is_grad_enabled", "topological_order",
+    "PRIMITIVES", "Primitive", "register",
+]
+
+_HIPS_NAMES = {"elementwise_grad", "jacobian", "hessian", "value_and_grad", "make_vjp",
+               "make_jvp", "holomorphic_grad", "grad_named", "hessian_tensor_product",
+               "checkpoint", "primitive", "defvjp", "deriv", "multigrad_dict"}
+
+
+def __getattr__(name):
+    if name in _HIPS_NAMES:
+        raise ImportError(
+            f"autograd.{name} is HIPS autograd's; this 'autograd' is chaingrad's "
+            "(both use the import name). Use HIPS autograd in a separate virtual "
+            "environment; see chaingrad's README, 'Name clash with HIPS autograd'.")
+    raise AttributeError(f"module 'autograd' (chaingrad) has no attribute {name!r}")

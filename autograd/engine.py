@@ -1,0 +1,403 @@
+"""``Value``: a scalar that records the operations applied to it, and backward.
+
+Every operation is looked up in the primitives table
+(:mod:`autograd.primitives`); this module only builds graph nodes and walks
+them.  A node keeps its operands (and parameters) in ``_args``: Values and
+plain floats for constants.  Nodes point only at their operands, never back,
+so a graph has no reference cycles and is freed by reference counting.
+
+Example:
+    >>> from autograd import Value
+    >>> x = Value(2.0, label="x"); y = Value(-3.0, label="y")
+    >>> z = x * y + x.exp()
+    >>> z.backward()
+    >>> round(x.grad, 6), y.grad
+    (4.389056, 2.0)
+"""
+import math
+import numbers
+from contextvars import ContextVar
+
+import numpy as np
+
+from .primitives import FLOAT, PRIMITIVES
+
+__all__ = ["Value", "apply", "is_grad_enabled", "sum", "dot"]
+
+# Context-local, so no_grad in one thread or asyncio task leaves others alone.
+_grad_enabled = ContextVar("chaingrad_grad_enabled", default=True)
+is_grad_enabled = _grad_enabled.get
+
+_P = PRIMITIVES
+_ADD, _SUB, _MUL, _DIV, _NEG = _P["add"], _P["sub"], _P["mul"], _P["div"], _P["neg"]
+_POW, _RPOW, _VPOW = _P["pow"], _P["rpow"], _P["vpow"]
+_SUM, _DOT = _P["sum"], _P["dot"]
+_float = float
+
+
+def _to_float(x, what):
+    """A real number as a float; anything else (or NaN) is refused by name."""
+    if type(x) is _float:
+        f = x
+    elif isinstance(x, (numbers.Real, np.bool_)) and not isinstance(x, Value):
+        f = _float(x)
+    else:
+        raise TypeError(f"{what}: expected a real number or a Value, got {type(x).__name__} {x!r}")
+    if f != f:
+        raise ValueError(f"{what}: NaN is not a valid value")
+    return f
+
+
+def _fmt(args):
+    return ", ".join(repr(a.data if isinstance(a, Value) else a) for a in args)
+
+
+def _fail(prim, datas, why, exc=None):
+    raise ValueError(f"{prim.name}({_fmt(datas)}): {why}") from exc
+
+
+def _forward(prim, datas):
+    """Run ``prim`` on floats, with its domain check and a NaN guard."""
+    dom = prim.domain
+    if dom is not None and not dom[0](*datas):
+        _fail(prim, datas, dom[1])
+    try:
+        out = prim.forward(FLOAT, *datas)
+    except OverflowError as e:
+        _fail(prim, datas, "result overflows a float", e)
+    except (ValueError, ZeroDivisionError) as e:
+        _fail(prim, datas, str(e), e)
+    if out != out:
+        _fail(prim, datas, "result is NaN")
+    return _float(out)
+
+
+class Value:
+    """A scalar node in a computational graph.
+
+    ``data`` is a float (writable, so optimizers can update it), ``grad`` is
+    filled by :meth:`backward`, ``op`` names the primitive that made the node
+    (``""`` for a leaf), ``parents`` are its Value operands in order.
+
+    Example:
+        >>> from autograd import Value
+        >>> v = Value(3, label="v")
+        >>> w = v * v
+        >>> w.op, [p.label for p in w.parents], w.data
+        ('mul', ['v', 'v'], 9.0)
+    """
+
+    __slots__ = ("data", "grad", "label", "_prim", "_args", "__weakref__")
+
+    def __init__(self, data, label=""):
+        self.data = _to_float(data, "Value")
+        self.grad = 0.0
+        self.label = label if type(label) is str else str(label)
+        self._prim = None
+        self._args = ()
+
+    # -- graph structure --------------------------------------------------
+    @property
+    def op(self):
+        """Name of the primitive that produced this node; ``""`` for a leaf."""
+        prim = self._prim
+        return "" if prim is None else prim.name
+
+    @property
+    def parents(self):
+        """The Value operands, in operand order, duplicates kept."""
+        prim = self._prim
+        if prim is None:
+            return ()
+        return tuple(a for a in prim.operands(self._args) if type(a) is not _float)
+
+    def is_leaf(self):
+        """True for a node no operation produced (inputs, parameters, constants)."""
+        return self._prim is None
+
+    # -- arithmetic: every operator is a primitive from the table ------------
+    def __add__(self, other):
+        return _binary(_ADD, self, other)
+
+    def __radd__(self, other):
+        return _binary(_ADD, other, self)
+
+    def __sub__(self, other):
+        return _binary(_SUB, self, other)
+
+    def __rsub__(self, other):
+        return _binary(_SUB, other, self)
+
+    def __mul__(self, other):
+        return _binary(_MUL, self, other)
+
+    def __rmul__(self, other):
+        return _binary(_MUL, other, self)
+
+    def __truediv__(self, other):
+        return _binary(_DIV, self, other)
+
+    def __rtruediv__(self, other):
+        return _binary(_DIV, other, self)
+
+    def __pow__(self, other):
+        if isinstance(other, Value):
+            return apply(_VPOW, self, other)
+        return apply(_POW, self, _to_float(other, "pow"))
+
+    def __rpow__(self, other):
+        return apply(_RPOW, self, _to_float(other, "pow"))
+
+    def __neg__(self):
+        return _unary(_NEG, self)
+
+    def __pos__(self):
+        return self
+
+    # -- functions ---------------------------------------------------------
+    def exp(self):
+        """e ** self.  ``Value(1).exp().data`` is 2.718281828459045."""
+        return _unary(_P["exp"], self)
+
+    def log(self):
+        """Natural logarithm; the input must be > 0."""
+        return _unary(_P["log"], self)
+
+    def sqrt(self):
+        """Square root; the input must be >= 0 (the derivative at 0 is infinite)."""
+        return _unary(_P["sqrt"], self)
+
+    def abs(self):
+        """|self|, with derivative sign(self) and 0 at 0."""
+        return _unary(_P["abs"], self)
+
+    __abs__ = abs
+
+    def tanh(self):
+        """Hyperbolic tangent, stable for any input."""
+        return _unary(_P["tanh"], self)
+
+    def sigmoid(self):
+        """1 / (1 + e ** -self), stable for any input."""
+        return _unary(_P["sigmoid"], self)
+
+    def softplus(self):
+        """log(1 + e ** self), stable for any input."""
+        return _unary(_P["softplus"], self)
+
+    def relu(self):
+        """max(self, 0), with derivative 0 at 0."""
+        return _unary(_P["relu"], self)
+
+    def leaky_relu(self, alpha=0.01):
+        """self where self >= 0, alpha * self below; derivative 1 at 0."""
+        return apply(_P["leaky_relu"], self, _to_float(alpha, "leaky_relu alpha"))
+
+    # -- comparisons read .data; equality and hashing stay identity --------
+    def __lt__(self, other):
+        return self.data < _data(other)
+
+    def __le__(self, other):
+        return self.data <= _data(other)
+
+    def __gt__(self, other):
+        return self.data > _data(other)
+
+    def __ge__(self, other):
+        return self.data >= _data(other)
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __float__(self):
+        return self.data
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        op = f", op={self.op!r}" if self._prim is not None else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
+
+    # -- graph helpers -----------------------------------------------------
+    def detach(self):
+        """A new leaf with the same data: gradients do not flow through it."""
+        return Value(self.data, self.label)
+
+    def backward(self, gradient=1.0):
+        """Fill ``.grad`` on every node reachable from this one.
+
+        Reverse-mode chain rule, iterative (any depth works).  Gradients
+        *accumulate*, as PyTorch's leaves do: call it twice and every ``.grad``
+        holds the sum; reset them (``zero_grad``) between training steps.
+
+        Example:
+            >>> from autograd import Value
+            >>> x = Value(3.0); y = x * x
+            >>> y.backward(); x.grad
+            6.0
+            >>> y.backward(); x.grad
+            12.0
+        """
+        gradient = _to_float(gradient, "backward gradient")
+        order = topological_order(self)
+        # Each pass propagates only its own gradient: park the existing grads,
+        # use .grad as the pass's buffer, then add the parked values back.
+        parked = [node.grad for node in order]
+        for node in order:
+            node.grad = 0.0
+        self.grad = gradient
+        for node in reversed(order):
+            prim = node._prim
+            if prim is None:
+                continue
+            g = node.grad
+            if g == 0.0:
+                continue
+            args = node._args
+            try:
+                local = prim.derivs(FLOAT, node.data,
+                                    *[a if type(a) is _float else a.data for a in args])
+            except (ZeroDivisionError, OverflowError, ValueError) as e:
+                raise ValueError(
+                    f"backward through {prim.name}({_fmt(args)}): "
+                    f"local derivative is not finite ({e})") from e
+            for a, d in zip(args, local):
+                if type(a) is not _float:
+                    a.grad += g * d
+        for node, old in zip(order, parked):
+            node.grad += old
+
+
+def _data(x):
+    return x.data if isinstance(x, Value) else x
+
+
+def topological_order(root):
+    """Every node reachable from ``root``, operands before their users.
+
+    Iterative depth-first search, so depth is limited only by memory.
+    """
+    order = []
+    seen = {root}
+    stack = [(root, iter(root._args))]
+    push = stack.append
+    while stack:
+        node, it = stack[-1]
+        for a in it:
+            if type(a) is not _float and a not in seen:
+                seen.add(a)
+                push((a, iter(a._args)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def _new(prim, args, out):
+    v = Value.__new__(Value)
+    v.data = out
+    v.grad = 0.0
+    v.label = ""
+    if _grad_enabled.get():
+        v._prim = prim
+        v._args = args
+    else:
+        v._prim = None
+        v._args = ()
+    return v
+
+
+def _binary(prim, a, b):
+    # The hot path: two operands, each a Value or a number.
+    if isinstance(a, Value):
+        ad = a.data
+    else:
+        a = ad = _to_float(a, prim.name)
+    if isinstance(b, Value):
+        bd = b.data
+    else:
+        b = bd = _to_float(b, prim.name)
+    dom = prim.domain
+    if dom is not None and not dom[0](ad, bd):
+        _fail(prim, (ad, bd), dom[1])
+    try:
+        out = prim.forward(FLOAT, ad, bd)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        out = _forward(prim, (ad, bd))  # re-run for the clear message
+    if out != out:
+        _fail(prim, (ad, bd), "result is NaN")
+    return _new(prim, (a, b), out)
+
+
+def _unary(prim, x):
+    return _new(prim, (x,), _forward(prim, (x.data,)))
+
+
+def _nary(prim, seq, what):
+    """A node over a sequence of Values and numbers.  The fast path assumes
+    floats and Values; anything else is normalised (or refused) on the slow one."""
+    args = tuple(seq)
+    try:
+        datas = [a if type(a) is _float else a.data for a in args]
+        out = prim.forward(FLOAT, *datas)
+        if out != out:
+            raise ValueError
+    except (AttributeError, TypeError, ValueError, OverflowError):
+        args = tuple(a if isinstance(a, Value) else _to_float(a, what) for a in args)
+        datas = [a if type(a) is _float else _to_float(a.data, what) for a in args]
+        out = _forward(prim, datas)
+    return _new(prim, args, out)
+
+
+def apply(prim, *args):
+    """Apply a primitive (an entry of the table, or its name) to operands.
+
+    Operands may be Values or numbers; if none is a Value the result is a
+    plain float.
+
+    Example:
+        >>> from autograd import Value
+        >>> from autograd.engine import apply
+        >>> apply("mul", Value(2.0), 3).data
+        6.0
+    """
+    if type(prim) is str:
+        prim = PRIMITIVES[prim]
+    args = tuple(a if isinstance(a, Value) else _to_float(a, prim.name) for a in args)
+    out = _forward(prim, [a.data if isinstance(a, Value) else a for a in args])
+    if not any(isinstance(a, Value) for a in prim.operands(args)):
+        return out
+    return _new(prim, args, out)
+
+
+def sum(values):
+    """The sum of Values and numbers as ONE graph node.
+
+    Example:
+        >>> import autograd
+        >>> from autograd import Value
+        >>> s = autograd.sum([Value(1.0), 2, Value(3.0)])
+        >>> s.data, len(s.parents)
+        (6.0, 2)
+    """
+    if isinstance(values, Value):
+        raise TypeError("sum: expected a sequence of Values and numbers, got one Value")
+    return _nary(_SUM, values, "sum")
+
+
+def dot(xs, ws):
+    """sum(x_i * w_i) as ONE graph node (a neuron's weighted sum).
+
+    Example:
+        >>> import autograd
+        >>> from autograd import Value
+        >>> w = [Value(0.5), Value(-1.0)]
+        >>> y = autograd.dot([2.0, 3.0], w)
+        >>> y.data, len(y.parents)
+        (-2.0, 2)
+    """
+    xs = list(xs)
+    ws = list(ws)
+    if len(xs) != len(ws):
+        raise ValueError(f"dot: operands have unequal lengths {len(xs)} and {len(ws)}")
+    return _nary(_DOT, xs + ws, "dot")
