@@ -245,24 +245,31 @@ class Value:
         for node in order:
             node.grad = 0.0
         self.grad = gradient
-        for node in reversed(order):
-            prim = node._prim
-            if prim is None:
-                continue
-            g = node.grad
-            if g == 0.0:
-                continue
-            args = node._args
-            try:
-                local = prim.derivs(FLOAT, node.data,
-                                    *[a if type(a) is _float else a.data for a in args])
-            except (ZeroDivisionError, OverflowError, ValueError) as e:
-                raise ValueError(
-                    f"backward through {prim.name}({_fmt(args)}): "
-                    f"local derivative is not finite ({e})") from e
-            for a, d in zip(args, local):
-                if type(a) is not _float:
-                    a.grad += g * d
+        try:
+            for node in reversed(order):
+                prim = node._prim
+                if prim is None:
+                    continue
+                g = node.grad
+                if g == 0.0:
+                    continue
+                args = node._args
+                try:
+                    local = prim.derivs(FLOAT, node.data,
+                                        *[a if type(a) is _float else a.data for a in args])
+                except (ZeroDivisionError, OverflowError, ValueError) as e:
+                    raise ValueError(
+                        f"backward through {prim.name}({_fmt(args)}): "
+                        f"local derivative is not finite ({e})") from e
+                for a, d in zip(args, local):
+                    if type(a) is not _float:
+                        a.grad += g * d
+        except BaseException:
+            # A failed pass must not leave half a gradient behind (or lose
+            # what earlier passes accumulated): put every .grad back.
+            for node, old in zip(order, parked):
+                node.grad = old
+            raise
         for node, old in zip(order, parked):
             node.grad += old
 
