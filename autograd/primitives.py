@@ -212,7 +212,9 @@ register("neg", "neg", 1, lambda m, a: -a,
 
 # powers: a constant exponent, a constant base, or both Values
 register("pow", "**", 1, lambda m, x, c: x ** c,
-         lambda m, out, x, c: (c * x ** (c - 1.0),),
+         # x ** 0 is the constant 1: its derivative is 0 even at x == 0, where
+         # c * x ** (c - 1) would divide by zero.
+         lambda m, out, x, c: (c * x ** (c - 1.0) if c != 0 else 0.0 * x,),
          (lambda x, c: (x > 0) | ((x < 0) & (c == np.floor(c))) | ((x == 0) & (c >= 0)),
           "a negative base needs an integer exponent, and 0 a non-negative one"))
 register("rpow", "**", 1, lambda m, x, c: c ** x,
