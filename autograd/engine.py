@@ -283,6 +283,8 @@ def topological_order(root):
 
     Iterative depth-first search, so depth is limited only by memory.
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"topological_order: expected a Value, got {type(root).__name__} {root!r}")
     order = []
     seen = {root}
     stack = [(root, iter(root._args))]
@@ -369,7 +371,19 @@ def apply(prim, *args):
         6.0
     """
     if type(prim) is str:
+        if prim not in PRIMITIVES:
+            raise ValueError(f"apply: no primitive named {prim!r}; "
+                             f"known: {', '.join(sorted(PRIMITIVES))}")
         prim = PRIMITIVES[prim]
+    elif not hasattr(prim, "forward") or not hasattr(prim, "derivs"):
+        raise TypeError(f"apply: expected a Primitive or its name, got "
+                        f"{type(prim).__name__} {prim!r}")
+    code = getattr(prim.forward, "__code__", None)
+    if prim.arity is not None and code is not None and not code.co_flags & 0x04:  # no *args
+        n_params = code.co_argcount - 1 - prim.arity  # forward(m, *operands, *params)
+        if len(args) != prim.arity + n_params:
+            raise TypeError(f"apply: {prim.name} takes {prim.arity} operand(s) and "
+                            f"{n_params} parameter(s), got {len(args)} argument(s)")
     args = tuple(a if isinstance(a, Value) else _to_float(a, prim.name) for a in args)
     out = _forward(prim, [a.data if isinstance(a, Value) else a for a in args])
     if not any(isinstance(a, Value) for a in prim.operands(args)):

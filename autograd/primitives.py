@@ -105,7 +105,7 @@ def _f_softplus(x):
 
 def _f_dot(args):
     n = len(args) // 2
-    return sum(map(operator.mul, args[:n], args[n:]))
+    return sum(map(operator.mul, args[:n], args[n:]), 0.0)  # a float even when empty
 
 
 class _FloatMath:
