@@ -263,7 +263,10 @@ class Value:
                         f"local derivative is not finite ({e})") from e
                 for a, d in zip(args, local):
                     if type(a) is not _float:
-                        a.grad += g * d
+                        total = a.grad + g * d
+                        if total != total:  # inf * 0 or inf - inf: never a silent NaN
+                            _nan_gradient("backward", prim, args, g, d)
+                        a.grad = total
         except BaseException:
             # A failed pass must not leave half a gradient behind (or lose
             # what earlier passes accumulated): put every .grad back.
@@ -272,6 +275,11 @@ class Value:
             raise
         for node, old in zip(order, parked):
             node.grad += old
+
+
+def _nan_gradient(where, prim, args, g, d):
+    raise ValueError(f"{where} through {prim.name}({_fmt(args)}): gradient is NaN "
+                     f"(incoming gradient {g!r}, local derivative {d!r})")
 
 
 def _data(x):

@@ -10,7 +10,8 @@ Example:
 import contextlib
 import math
 
-from .engine import FLOAT, Value, _fmt, _grad_enabled, _to_float, apply, topological_order
+from .engine import (FLOAT, Value, _fmt, _grad_enabled, _nan_gradient, _to_float, apply,
+                     topological_order)
 from .primitives import PRIMITIVES
 
 __all__ = ["grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError"]
@@ -145,7 +146,10 @@ def _propagate(order, grads, m, out_of, arg_of):
             if type(a) is not float:
                 contrib = g * d
                 prev = get(a)
-                grads[a] = contrib if prev is None else prev + contrib
+                total = contrib if prev is None else prev + contrib
+                if total != total:  # a float NaN; a Value is never != itself
+                    _nan_gradient("grad", prim, args, g, d)
+                grads[a] = total
 
 
 class GradcheckError(AssertionError):
