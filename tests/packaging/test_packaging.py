@@ -12,10 +12,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def test_pyproject_holds_only_the_build_system():
-    import tomllib
-    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
-        data = tomllib.load(f)
-    assert set(data) == {"build-system"}
+    with open(os.path.join(ROOT, "pyproject.toml")) as f:
+        tables = [line.strip() for line in f if line.lstrip().startswith("[")]
+    assert tables == ["[build-system]"]
 
 
 def test_runtime_dependencies_are_numpy_and_graphviz_only():
