@@ -1,5 +1,7 @@
 """Labels are data: hostile labels render through both renderers, text intact,
 no extra nodes, and nothing of them reaches DOT as syntax."""
+import re
+
 import pytest
 
 import autograd
@@ -29,9 +31,13 @@ def test_source_has_only_our_nodes_and_edges():
     n = len(HOSTILE)
     assert sorted(nodes(src)) == sorted([f"v{i}" for i in range(n + 1)] + [f"o{n}"])
     assert len(edges(src)) == n + 1
+    names = re.findall(r"<b>(.*?)</b>", src)
+    assert len(names) == n + 1
+    for name in names:               # user text holds no markup, no quote, no newline
+        assert not set(name.replace("<br/>", "")) & set('<>"\n'), name
     for lab in HOSTILE:
-        if "<" in lab or ">" in lab:
-            assert lab not in src    # never raw inside an HTML label
+        if len(lab) > 1 and ("<" in lab or ">" in lab):
+            assert lab not in src
 
 
 @pytest.mark.parametrize("renderer", RENDERERS)
