@@ -180,11 +180,22 @@ def _collapsed(order, where, clusters, max_nodes, rankdir, digits):
         f"{max_nodes:,}); pass a larger max_nodes= to see every node"))
     ids = {key: f"g{k}" for k, key in enumerate(groups)}
     root = order[-1]
+    layers = {}  # neuron boxes sit inside a box for their layer
     for key, (label, count) in groups.items():
-        text = f"<b>{html_text(label)}</b><br/>{count:,} values"
+        text = f"<b>{html_text(label)}</b><br/>{count:,} value{'s' if count != 1 else ''}"
         if key == "<output>":
             text += f"<br/>data {num(root.data, digits)}  grad {num(root.grad, digits)}"
-        g.node(ids[key], f"<{text}>", shape="box", style="rounded")
+        body = g
+        if level == "neuron" and key in clusters and clusters[key][1] is not None:
+            top = clusters[key][1]
+            if top not in layers:
+                layers[top] = graphviz.Digraph(name=f"cluster_{len(layers)}")
+                layers[top].attr(label=f"<{html_text(clusters[top][0])}>", style="rounded",
+                                 color="#999999", fontname="Helvetica", fontsize="10")
+            body = layers[top]
+        body.node(ids[key], f"<{text}>", shape="box", style="rounded")
+    for sub in layers.values():
+        g.subgraph(sub)
     index = {v: i for i, v in enumerate(order)}
     counts = {}
     for i, v in enumerate(order):
