@@ -1,0 +1,124 @@
+"""Deep and wide graphs: nothing recurses, at the default recursion limit.
+
+A 1,000,000-operation chain (the engine's own tests backpropagate through it;
+here every other graph walker gets it too), a node used by 100,000 others,
+and a deep graph differentiated twice.  Freeing a deep graph is checked as
+well: CPython frees a chain of objects recursively unless the types cooperate.
+"""
+import gc
+import math
+import sys
+import weakref
+
+import pytest
+
+import autograd
+from autograd import Value, grad, no_grad, topological_order
+
+DEFAULT_LIMIT = 1000
+
+
+@pytest.fixture(autouse=True)
+def default_recursion_limit():
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(DEFAULT_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def chain(x, n):
+    """x -> tanh(x * 0.999 + 0.001) n times: every node has one user."""
+    v = x
+    for _ in range(n):
+        v = (v * 0.999 + 0.001).tanh()
+    return v
+
+
+@pytest.mark.slow
+def test_node_used_by_100k_others():
+    x = Value(0.25, label="x")
+    users = [(x * float(i % 7 + 1)).tanh() for i in range(100_000)]
+    out = autograd.sum(users)
+    expected = math.fsum((i % 7 + 1) * (1 - math.tanh(0.25 * (i % 7 + 1)) ** 2)
+                         for i in range(100_000))
+    out.backward()
+    assert x.grad == pytest.approx(expected, rel=1e-12)
+    assert grad(out, [x])[0] == pytest.approx(expected, rel=1e-12)
+    assert len(topological_order(out)) == 1 + 2 * 100_000 + 1
+    assert x.label == "x" and "grad=" in repr(out)
+
+
+def test_fan_out_and_fan_in_in_one_deep_graph():
+    # Every node feeds the next node twice and the one after it once: many
+    # paths, depth 20,000.  d/dx of v_{k+1} = v_k * 0.5 + v_{k-1} * 0.5 is 1.
+    x = Value(1.0)
+    prev, cur = x, x * 1.0
+    for _ in range(20_000):
+        prev, cur = cur, cur * 0.25 + cur * 0.25 + prev * 0.5
+    cur.backward()
+    assert x.grad == pytest.approx(1.0, rel=1e-9)
+
+
+@pytest.mark.slow
+def test_million_op_chain_grad_no_grad_repr_and_free():
+    x = Value(0.3)
+    y = chain(x, 333_334)          # 3 ops per step: 1,000,002 operations
+    assert len(topological_order(y)) == 1 + 3 * 333_334
+    (g,) = grad(y, [x])
+    y.backward()
+    assert x.grad == pytest.approx(g, rel=1e-12)
+    assert repr(y).startswith("Value(data=")
+    with no_grad():
+        z = chain(x, 333_334)
+    assert z.is_leaf() and z.data == y.data
+    probe = weakref.ref(topological_order(y)[1])
+    gc.disable()
+    try:
+        del y
+        assert probe() is None, "a million-node graph was not freed by reference counting"
+    finally:
+        gc.enable()
+
+
+@pytest.mark.slow
+def test_create_graph_on_a_deep_chain_twice():
+    x = Value(0.3)
+    y = chain(x, 30_000)
+    (dx,) = grad(y, [x], create_graph=True)
+    (d2x,) = grad(dx, [x])
+    h = 1e-5
+    first = [grad(chain(v, 30_000), [v])[0] for v in (Value(0.3 + h), Value(0.3 - h))]
+    assert dx.data == pytest.approx(grad(y, [x])[0], rel=1e-12)
+    assert d2x == pytest.approx((first[0] - first[1]) / (2 * h), rel=1e-4, abs=1e-9)
+
+
+def test_deep_graph_walkers_never_recurse():
+    x = Value(0.5, label="x")
+    y = chain(x, 50_000)
+    walkers = {
+        "topological_order": lambda: topological_order(y),
+        "backward": y.backward,
+        "grad": lambda: grad(y, [x]),
+        "repr": lambda: repr(y),
+    }
+    for name, walk in walkers.items():
+        try:
+            walk()
+        except RecursionError:
+            pytest.fail(f"{name} recursed on a 150,000-node chain")
+    assert x.grad != 0.0
+
+
+@pytest.mark.slow
+def test_pictures_and_text_on_a_deep_graph():
+    from autograd import draw_dot, to_text
+    x = Value(0.5, label="x")
+    y = chain(x, 100_000)
+    y.backward()
+    with pytest.raises(ValueError, match="draw_dot: the graph has 300,001 values"):
+        draw_dot(y)  # guarded: refused with advice instead of a picture nobody can read
+    text = to_text(y)
+    assert text.count("\n") + 1 == len(topological_order(y))
+    assert text.splitlines()[-1].lstrip().split()[-3:] == ["x", "data=0.5", f"grad={x.grad:.4g}"]
