@@ -406,6 +406,17 @@ def apply(prim, *args):
     return _new(prim, args, out)
 
 
+def _sequence(seq, where, name):
+    """``seq`` as a list; a non-iterable is refused naming the function and the value."""
+    if type(seq) is list:
+        return seq
+    try:
+        return list(seq)
+    except TypeError:
+        raise TypeError(f"{where}: {name} must be a sequence of Values and numbers, "
+                        f"got {type(seq).__name__} {seq!r}") from None
+
+
 def sum(values):
     """The sum of Values and numbers as ONE graph node.
 
@@ -418,7 +429,7 @@ def sum(values):
     """
     if isinstance(values, Value):
         raise TypeError("sum: expected a sequence of Values and numbers, got one Value")
-    return _nary(_SUM, values, "sum")
+    return _nary(_SUM, _sequence(values, "sum", "values"), "sum")
 
 
 def dot(xs, ws):
@@ -432,8 +443,8 @@ def dot(xs, ws):
         >>> y.data, len(y.parents)
         (-2.0, 2)
     """
-    xs = list(xs)
-    ws = list(ws)
+    xs = _sequence(xs, "dot", "xs")
+    ws = _sequence(ws, "dot", "ws")
     if len(xs) != len(ws):
         raise ValueError(f"dot: operands have unequal lengths {len(xs)} and {len(ws)}")
     return _nary(_DOT, xs + ws, "dot")

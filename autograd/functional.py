@@ -106,7 +106,11 @@ def grad(output, inputs, create_graph=False):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__} {output!r}")
     if isinstance(inputs, Value):
         raise TypeError("grad: inputs must be a sequence of Values, e.g. [x], not a single Value")
-    inputs = list(inputs)
+    try:
+        inputs = list(inputs)
+    except TypeError:
+        raise TypeError(f"grad: inputs must be a sequence of Values, e.g. [x], "
+                        f"got {type(inputs).__name__} {inputs!r}") from None
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__} {x!r}")
@@ -169,6 +173,22 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
         >>> gradcheck(lambda x, y: (x * y).tanh(), [0.3, -1.2])
         True
     """
+    if not callable(f):
+        raise TypeError(f"gradcheck: f must be a function of Values, got {type(f).__name__} {f!r}")
+    if isinstance(inputs, Value):
+        inputs = [inputs]
+    try:
+        inputs = list(inputs)
+    except TypeError:
+        raise TypeError(f"gradcheck: inputs must be a sequence of numbers or Values, "
+                        f"got {type(inputs).__name__} {inputs!r}") from None
+    if not inputs:
+        raise ValueError("gradcheck: inputs is empty; pass the point to check, e.g. [0.5]")
+    for name, tol in (("eps", eps), ("atol", atol), ("rtol", rtol)):
+        t = _to_float(tol, f"gradcheck {name}")
+        if not (math.isfinite(t) and (t > 0 if name == "eps" else t >= 0)):
+            raise ValueError(f"gradcheck: {name} must be a finite number "
+                             f"{'> 0' if name == 'eps' else '>= 0'}, got {tol!r}")
     points = [x.data if isinstance(x, Value) else _to_float(x, "gradcheck") for x in inputs]
     leaves = [Value(p) for p in points]
     out = f(*leaves)
