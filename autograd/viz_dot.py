@@ -62,7 +62,11 @@ def _highlighted(order, highlight, what):
     """Nodes on a path from any of ``highlight`` to the root."""
     if highlight is None:
         return set()
-    starts = [highlight] if isinstance(highlight, Value) else list(highlight)
+    try:
+        starts = [highlight] if isinstance(highlight, Value) else list(highlight)
+    except TypeError:
+        raise TypeError(f"{what}: highlight must be a Value or Values, "
+                        f"got {type(highlight).__name__} {highlight!r}") from None
     members = set(order)
     for s in starts:
         if not isinstance(s, Value):

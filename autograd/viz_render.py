@@ -101,6 +101,9 @@ def render(graph, format="svg", renderer=None):
         >>> "<svg" in render(draw_dot(x * x))     # doctest: +SKIP
         True
     """
+    if not isinstance(graph, str) and not isinstance(getattr(graph, "source", None), str):
+        raise TypeError(f"render: graph must be a graphviz graph (draw_dot's picture) or DOT "
+                        f"source text, got {type(graph).__name__} {graph!r}")
     exe = find_renderer(renderer)
     source = graph if isinstance(graph, str) else graph.source
     if not isinstance(format, str) or not format.isidentifier():
