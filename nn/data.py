@@ -31,6 +31,9 @@ def make_moons(n=100, noise=0.1, rng=None):
         raise ValueError(f"make_moons: n must be an int >= 2, got {n!r}")
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
         raise ValueError(f"make_moons: noise must be a number >= 0, got {noise!r}")
+    if not (rng is None or isinstance(rng, np.random.Generator)
+            or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool))):
+        raise TypeError(f"make_moons: rng must be None, an int seed or a numpy Generator, got {rng!r}")
     gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     n0 = n // 2
     n1 = n - n0

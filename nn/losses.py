@@ -27,11 +27,18 @@ def _pairs(outputs, targets, where):
         outputs = [outputs]
     if isinstance(targets, (Value, numbers.Real)):
         targets = [targets]
-    outputs, targets = list(outputs), list(targets)
+    try:
+        outputs, targets = list(outputs), list(targets)
+    except TypeError:
+        raise TypeError(f"{where}: expected lists of outputs and targets, got "
+                        f"{type(outputs).__name__} and {type(targets).__name__}") from None
     if len(outputs) != len(targets):
         raise ValueError(f"{where}: {len(outputs)} outputs but {len(targets)} targets")
     if not outputs:
         raise ValueError(f"{where}: empty batch")
+    for i, a in enumerate(outputs):
+        if isinstance(a, bool) or not isinstance(a, (Value, numbers.Real)) or a != a:
+            raise TypeError(f"{where}: output {i} must be a Value or a real number, got {a!r}")
     for i, t in enumerate(targets):
         if isinstance(t, bool) or not isinstance(t, (Value, numbers.Real)) or t != t:
             raise TypeError(f"{where}: target {i} must be a real number, got {t!r}")

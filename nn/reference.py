@@ -42,8 +42,12 @@ class NumpyNeuron:
     """
 
     def __init__(self, input_size, rng=None):
-        self.input_size = tuple(input_size)
-        if not self.input_size or int(self.input_size[-1]) < 1:
+        try:
+            self.input_size = tuple(input_size)
+            ok = bool(self.input_size) and int(self.input_size[-1]) >= 1
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
             raise ValueError(f"NumpyNeuron: input_size must end with a positive size, got {input_size!r}")
         gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
         self.w = gen.random(self.input_size[-1])
