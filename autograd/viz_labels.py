@@ -62,14 +62,20 @@ def html_text(s):
     """``s`` as the content of a Graphviz HTML-like label, shown literally.
 
     ``& < > " '`` become entities, a newline a ``<br/>``, other control
-    characters visible escapes.  Nothing else is special inside an HTML label.
+    characters visible escapes.  Two quirks of Graphviz's HTML-label reader
+    (``dot`` and ``graphviz-pure`` alike) need more: it turns ``\\\\`` into one
+    backslash (so every backslash is doubled) and rejects a ``]`` right after
+    a tag (so ``]`` is written ``&#93;``).
 
     Example:
         >>> html_text("<<b>x</b>>\\nline 2")
         '&lt;&lt;b&gt;x&lt;/b&gt;&gt;<br/>line 2'
     """
     lines = s.split("\n")
-    return "<br/>".join(html.escape("".join(map(_visible, line)), quote=True) for line in lines)
+    return "<br/>".join(
+        html.escape("".join(map(_visible, line)), quote=True)
+        .replace("\\", "\\\\").replace("]", "&#93;")
+        for line in lines)
 
 
 def op_expr(v, operands, digits=4):
