@@ -122,3 +122,50 @@ def test_pictures_and_text_on_a_deep_graph():
     text = to_text(y)
     assert text.count("\n") + 1 == len(topological_order(y))
     assert text.splitlines()[-1].lstrip().split()[-3:] == ["x", "data=0.5", f"grad={x.grad:.4g}"]
+
+
+def _identity_mlp(depth):
+    """An MLP of ``depth`` one-neuron layers that computes x itself (for x > 0):
+    w = 1, b = 0, leaky ReLU.  Its output is the input and d out / d x is 1,
+    whatever the depth: a closed form for every walker below."""
+    import nn
+    m = nn.MLP(1, [1] * depth, activation="leaky_relu", output_activation="leaky_relu", rng=0)
+    m.load_state_dict({k: (1.0 if ".w." in k else 0.0) for k in m.state_dict()})
+    return m
+
+
+@pytest.mark.slow
+def test_a_50k_layer_model_parameters_save_load_backward_and_text(tmp_path):
+    # 50,000 layers: a graph 100,000 nodes deep (a dot and an activation each)
+    from autograd import backward_frames, draw_dot, to_text
+    m = _identity_mlp(50_000)
+    params = m.parameters()
+    assert len(params) == 100_000
+    x = Value(0.75)
+    out = m([x])
+    out.backward()
+    assert out.data == 0.75 and x.grad == 1.0
+    assert all(p.grad == (0.75 if i % 2 == 0 else 1.0) for i, p in enumerate(params))
+    path = tmp_path / "deep.txt"
+    m.save(path)
+    other = _identity_mlp(50_000)
+    other.parameters()[-1].data = 5.0
+    other.load(path)
+    assert other.state_dict() == m.state_dict()
+    assert repr(m).startswith("MLP(nin=1, nouts=[1, 1, ")
+    assert len(to_text(out).splitlines()) == len(topological_order(out))
+    with pytest.raises(ValueError, match="draw_dot: the graph has"):
+        draw_dot(out, module=m)        # collapsed per layer it is still 50,000 boxes
+    with pytest.raises(ValueError, match="backward_frames: the graph has"):
+        next(iter(backward_frames(out)))
+
+
+@pytest.mark.slow
+def test_compile_a_20k_layer_model():
+    import numpy as np
+    m = _identity_mlp(20_000)
+    f = autograd.compile(lambda a: m([a]))
+    values, (dx,) = f.value_and_grad(np.array([0.5, 2.0, 3.25]))
+    assert values.tolist() == [0.5, 2.0, 3.25]
+    assert dx.tolist() == [1.0, 1.0, 1.0]
+    assert m.parameters()[0].grad == 5.75      # d/dw of the first layer, summed over the batch
