@@ -95,3 +95,21 @@ def test_a_wrong_derivative_rule_is_caught(name):
     # The same DAG over the true table passes: the wrong rule is what was caught.
     caught.table = PRIMITIVES
     assert gradcheck(caught, caught.point)
+
+
+@given(programs(), st.lists(st.floats(-1e-3, 1e-3), min_size=4, max_size=4))
+def test_compiled_batches_equal_eager_values_and_gradients(program, offsets):
+    import numpy as np
+    n = len(program.point)
+    # A batch of the point and three nearby points (every operand stays in range).
+    batch = [np.array([p] + [p + offsets[(i + k) % 4] for k in range(3)])
+             for i, p in enumerate(program.point)]
+    f = autograd.compile(program, nargs=n)
+    values, grads = f.value_and_grad(*batch)
+    for b in range(4):
+        leaves = [Value(float(col[b])) for col in batch]
+        out = program(*leaves)
+        eager = grad(out, leaves)
+        assert close(values[b], out.data, 1e-12, 1e-12), (b, values[b], out.data)
+        for i in range(n):
+            assert close(grads[i][b], eager[i], 1e-10, 1e-9), (b, i, grads[i][b], eager[i])
