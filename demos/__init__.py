@@ -1,1 +1,1 @@
-"""Runnable demos: ``python -m demos.neuron``, ``python -m demos.moons`` (from the project folder)."""
+"""Runnable demos: ``python -m demos.NAME``."""
