@@ -10,7 +10,6 @@ import zlib
 import numpy as np
 import pytest
 
-import nn
 from nn import MLP, Neuron, ModelFileError
 from nn.io import MAGIC
 
