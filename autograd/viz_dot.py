@@ -91,9 +91,9 @@ def _value_label(i, v, grad, fill, border, width, digits, grad_name="grad"):
 def new_picture(rankdir, caption):
     """An empty Picture with the house style; ``caption`` is HTML-safe text."""
     g = Picture(name="chaingrad")
-    g.attr(rankdir=rankdir, labelloc="b", fontsize="10", fontname="Helvetica")
+    g.attr(rankdir=rankdir, labelloc="b", fontsize="12", fontname="Helvetica")
     g.attr("node", fontname="Helvetica", fontsize="11")
-    g.attr("edge", fontname="Helvetica", fontsize="9")
+    g.attr("edge", fontname="Helvetica", fontsize="10")
     if caption:
         g.attr(label=f"<{caption}>")
     return g
