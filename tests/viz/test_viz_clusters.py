@@ -108,6 +108,10 @@ def test_neurons_and_layers_become_nested_clusters(wrap):
                     else (f"layers.{i}", f"layers.{i}.neurons.{j}"))
             for p in n.w + [n.b]:
                 assert where[f"v{idx[p]}"] == want
+            # unlabelled parameters show their name within the neuron
+            for k, w in enumerate(n.w):
+                assert f"#{idx[w]}</font> <i>w.{k}</i>" in src
+            assert f"#{idx[n.b]}</font> <i>b</i>" in src
     # the neuron's dot, + b and activation sit with its parameters
     act = out
     add = act.parents[0]
