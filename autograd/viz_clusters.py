@@ -119,8 +119,7 @@ def assign_clusters(order, module):
         if len(owners) == 1:
             where[i] = owners.pop()
             anchored.add(v)
-        elif not owners and len(v._args) >= 1 and prim.arity == 1 and len(parents) == 1 \
-                and parents[0] in anchored:
+        elif not owners and prim.arity == 1 and len(parents) == 1 and parents[0] in anchored:
             where[i] = where[index[parents[0]]]
 
     clusters = {}

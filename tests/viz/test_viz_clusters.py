@@ -125,6 +125,14 @@ def test_neurons_and_layers_become_nested_clusters(wrap):
     assert src.count("subgraph cluster_") == 2 + 4
 
 
+def test_clustered_source_is_byte_identical_on_rebuild():
+    (m1, _, _, l1), (m2, _, _, l2) = _net(), _net()
+    assert draw_dot(l1, module=m1).source == draw_dot(l2, module=m2).source
+    big1, big2 = _big(5), _big(5)
+    assert (draw_dot(big1[1], module=big1[0], max_nodes=50).source
+            == draw_dot(big2[1], module=big2[0], max_nodes=50).source)
+
+
 def test_bad_module_is_refused():
     x = Value(1.0)
     with pytest.raises(TypeError, match="named_parameters"):

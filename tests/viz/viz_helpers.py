@@ -1,6 +1,5 @@
 """Reading DOT source and SVG output back, for the picture tests."""
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -68,4 +67,4 @@ def require(renderer):
 
 
 __all__ = ["nodes", "edges", "values", "attr", "svg_texts", "svg_node_count", "RENDERERS",
-           "require", "shutil"]
+           "require"]
