@@ -190,7 +190,7 @@ def collapse_groups(order, where, clusters, level):
         elif i == last:
             key, label = "<output>", "output"
         elif v._prim is None:
-            key, label = "<inputs>", "inputs and constants"
+            key, label = "<inputs>", "inputs"
         else:
             key, label = "<other>", "other operations"
         group_of.append(key)
