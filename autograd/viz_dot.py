@@ -219,8 +219,9 @@ def draw_dot(root, rankdir="LR", *, highlight=None, module=None, max_nodes=1000,
     ``module``: an object with ``named_parameters()`` (``nn.MLP``) whose
     neurons and layers become boxes around their nodes; ``max_nodes``: above
     this many Values the graph is collapsed to one box per neuron (or layer)
-    when ``module`` is given, and refused otherwise; ``digits``: significant
-    digits shown.
+    when ``module`` is given (the collapsed view draws no highlight), and
+    refused otherwise; ``digits``: significant digits shown; ``legend``: the
+    key to colours and arrows under the picture.
 
     Example:
         >>> from autograd import Value, draw_dot
