@@ -41,7 +41,7 @@ Example:
 """
 from .engine import Value
 
-__all__ = ["assign_clusters", "collapse_groups"]
+__all__ = ["assign_clusters", "collapse_groups", "param_labels"]
 
 
 def _up(name):
@@ -119,8 +119,7 @@ def assign_clusters(order, module):
         if len(owners) == 1:
             where[i] = owners.pop()
             anchored.add(v)
-        elif not owners and len(v._args) >= 1 and prim.arity == 1 and len(parents) == 1 \
-                and parents[0] in anchored:
+        elif not owners and prim.arity == 1 and len(parents) == 1 and parents[0] in anchored:
             where[i] = where[index[parents[0]]]
 
     clusters = {}
@@ -142,6 +141,27 @@ def assign_clusters(order, module):
         if parent is not None:
             todo.append(parent)
     return where, clusters
+
+
+def param_labels(module):
+    """{parameter Value: its name within its module} (``w.1``, ``b``), shown
+    for parameters that have no label of their own.  Call after
+    :func:`assign_clusters`, which checks the module.
+
+    Example:
+        >>> from autograd import Value
+        >>> class M:
+        ...     p = Value(1.0)
+        ...     def named_parameters(self): return [("layers.0.neurons.2.w.1", self.p)]
+        >>> list(param_labels(M()).values())
+        ['w.1']
+    """
+    modules = _module_names(module)
+    out = {}
+    for name, p in module.named_parameters():
+        owner = _owner(name, modules)
+        out.setdefault(p, name[len(owner) + 1:] if owner else name)
+    return out
 
 
 def _top(name, clusters):
@@ -170,7 +190,7 @@ def collapse_groups(order, where, clusters, level):
         elif i == last:
             key, label = "<output>", "output"
         elif v._prim is None:
-            key, label = "<inputs>", "inputs and constants"
+            key, label = "<inputs>", "inputs"
         else:
             key, label = "<other>", "other operations"
         group_of.append(key)

@@ -23,7 +23,7 @@ Example:
 import graphviz
 
 from .engine import Value, topological_order
-from .viz_clusters import assign_clusters, collapse_groups
+from .viz_clusters import assign_clusters, collapse_groups, param_labels
 from .viz_labels import grad_colour, html_text, local_derivs, num, op_expr
 from .viz_render import Picture
 
@@ -80,10 +80,12 @@ def _highlighted(order, highlight, what):
     return on
 
 
-def _value_label(i, v, grad, fill, border, width, digits, grad_name="grad"):
+def _value_label(i, v, grad, fill, border, width, digits, grad_name="grad", pname=None):
     name = f'<font color="#555555">#{i}</font>'
     if v.label:
         name += f" <b>{html_text(v.label)}</b>"
+    elif pname:  # a parameter's name in its module, in italics: not a label
+        name += f" <i>{html_text(pname)}</i>"
     return (f'<<table border="{width}" cellborder="0" cellspacing="0" cellpadding="3" '
             f'bgcolor="{fill}" color="{border}">'
             f'<tr><td colspan="2">{name}</td></tr>'
@@ -95,16 +97,16 @@ def _value_label(i, v, grad, fill, border, width, digits, grad_name="grad"):
 def new_picture(rankdir, caption):
     """An empty Picture with the house style; ``caption`` is HTML-safe text."""
     g = Picture(name="chaingrad")
-    g.attr(rankdir=rankdir, labelloc="b", fontsize="10", fontname="Helvetica")
+    g.attr(rankdir=rankdir, labelloc="b", fontsize="12", fontname="Helvetica")
     g.attr("node", fontname="Helvetica", fontsize="11")
-    g.attr("edge", fontname="Helvetica", fontsize="9")
+    g.attr("edge", fontname="Helvetica", fontsize="10")
     if caption:
         g.attr(label=f"<{caption}>")
     return g
 
 
 def build(order, grads, *, rankdir="LR", on_path=(), where=None, clusters=None, digits=4,
-          caption=LEGEND, focus=None, grad_name="grad"):
+          caption=LEGEND, focus=None, grad_name="grad", names=None):
     """The picture of ``order`` (a topological order) with ``grads[i]`` as node
     i's gradient.  ``focus=(i, passed)`` marks node i as the one backward is
     processing and labels its arrows ``local × grad = passed``."""
@@ -126,7 +128,7 @@ def build(order, grads, *, rankdir="LR", on_path=(), where=None, clusters=None, 
         lit = v in on_path
         body.node(f"v{i}", _value_label(i, v, grads[i], grad_colour(grads[i], scale),
                                         _HIGHLIGHT if lit else "#333333", 3 if lit else 1,
-                                        digits, grad_name),
+                                        digits, grad_name, names and names.get(v)),
                   shape="none", margin="0")
         prim = v._prim
         if prim is None:
@@ -221,8 +223,9 @@ def draw_dot(root, rankdir="LR", *, highlight=None, module=None, max_nodes=1000,
     ``module``: an object with ``named_parameters()`` (``nn.MLP``) whose
     neurons and layers become boxes around their nodes; ``max_nodes``: above
     this many Values the graph is collapsed to one box per neuron (or layer)
-    when ``module`` is given, and refused otherwise; ``digits``: significant
-    digits shown.
+    when ``module`` is given (the collapsed view draws no highlight), and
+    refused otherwise; ``digits``: significant digits shown; ``legend``: the
+    key to colours and arrows under the picture.
 
     Example:
         >>> from autograd import Value, draw_dot
@@ -238,16 +241,17 @@ def draw_dot(root, rankdir="LR", *, highlight=None, module=None, max_nodes=1000,
     if type(digits) is not int or not 1 <= digits <= 17:
         raise ValueError(f"draw_dot: digits must be an int from 1 to 17, got {digits!r}")
     order = topological_order(root)
-    where = clusters = None
+    where = clusters = names = None
     if module is not None:
         where, clusters = assign_clusters(order, module)
+        names = param_labels(module)
     if len(order) > max_nodes:
         if module is None:
             raise _too_big("draw_dot", len(order), max_nodes)
         return _collapsed(order, where, clusters, max_nodes, rankdir, digits)
     on_path = _highlighted(order, highlight, "draw_dot")
     g = build(order, [v.grad for v in order], rankdir=rankdir, on_path=on_path, where=where,
-              clusters=clusters, digits=digits, caption=LEGEND if legend else None)
+              clusters=clusters, digits=digits, caption=LEGEND if legend else None, names=names)
     g._fallback_text = lambda: _text(root)
     return g
 

@@ -19,17 +19,20 @@ Example:
     (-2.0, 2.0)
 """
 from .engine import topological_order
-from .viz_dot import _check_common, _check_root, _too_big, build
+from .viz_dot import _check_common, _check_root, _highlighted, _too_big, build
 from .viz_labels import html_text, local_derivs, num, op_expr
+from .viz_text import to_text
 
 __all__ = ["backward_frames"]
 
 
-def backward_frames(root, rankdir="LR", *, gradient=1.0, max_nodes=200, digits=4):
+def backward_frames(root, rankdir="LR", *, gradient=1.0, highlight=None, max_nodes=200,
+                    digits=4):
     """Yield one :class:`~autograd.viz_render.Picture` per backward step (see
     the module doc).  Each frame also carries ``.step`` (0 for the start),
     ``.node`` (the Value being processed; the root in frame 0) and ``.grads``
-    (a dict Value -> gradient accumulated so far).
+    (a dict Value -> gradient accumulated so far).  ``highlight``: as in
+    ``draw_dot``, the paths from these Values to the root are drawn bold.
 
     Example:
         >>> from autograd import Value, backward_frames
@@ -46,17 +49,18 @@ def backward_frames(root, rankdir="LR", *, gradient=1.0, max_nodes=200, digits=4
     order = topological_order(root)
     if len(order) > max_nodes:
         raise _too_big("backward_frames", len(order), max_nodes, module_hint=False)
-    return _frames(root, order, rankdir, float(gradient), digits)
+    on_path = _highlighted(order, highlight, "backward_frames")
+    return _frames(root, order, rankdir, float(gradient), digits, on_path)
 
 
-def _frames(root, order, rankdir, gradient, digits):
+def _frames(root, order, rankdir, gradient, digits, on_path):
     index = {v: i for i, v in enumerate(order)}
     grads = [0.0] * len(order)
     grads[-1] = gradient
     steps = [i for i in range(len(order) - 1, -1, -1) if order[i]._prim is not None]
     total = len(steps)
     r = len(order) - 1
-    yield _frame(order, grads, rankdir, digits, 0, order[r], None, html_text(
+    yield _frame(order, grads, rankdir, digits, on_path, 0, order[r], None, html_text(
         f"Step 0 of {total}: backward starts at the root, grad(#{r}) = {num(gradient, digits)}"))
     for s, i in enumerate(steps, 1):
         v = order[i]
@@ -76,13 +80,14 @@ def _frames(root, order, rankdir, gradient, digits):
                          for a, p in zip(v._args, passed) if type(a) is not float)
         caption = (html_text(f"Step {s} of {total}: #{i} = {op_expr(v, refs, digits)} passes "
                              "grad × local derivative to its operands") + "<br/>" + html_text(gets))
-        yield _frame(order, grads, rankdir, digits, s, v, (i, passed), caption)
+        yield _frame(order, grads, rankdir, digits, on_path, s, v, (i, passed), caption)
 
 
-def _frame(order, grads, rankdir, digits, step, node, focus, caption):
-    pic = build(order, grads, rankdir=rankdir, digits=digits, focus=focus,
+def _frame(order, grads, rankdir, digits, on_path, step, node, focus, caption):
+    pic = build(order, grads, rankdir=rankdir, digits=digits, focus=focus, on_path=on_path,
                 caption=caption, grad_name="grad so far")
     pic.step = step
     pic.node = node
-    pic.grads = dict(zip(order, grads))
+    pic.grads = shown = dict(zip(order, grads))
+    pic._fallback_text = lambda: to_text(order[-1], _grads=shown)  # no cycle through pic
     return pic

@@ -7,6 +7,7 @@ import pytest
 
 import autograd
 from autograd import Value, draw_dot, topological_order
+from viz_helpers import membership
 
 
 class Neuron:
@@ -64,27 +65,6 @@ class ParamsOnly:
         return self.mlp.named_parameters()
 
 
-def _membership(src):
-    """{node id: tuple of enclosing cluster labels}, read from the DOT nesting."""
-    where, stack = {}, []
-    pending = None
-    for line in src.split("\n"):
-        s = line.strip()
-        if s.startswith("subgraph cluster_"):
-            stack.append(None)
-            pending = True
-        elif s == "}" and stack:
-            stack.pop()
-        elif pending and "label=<" in s:
-            stack[-1] = re.search(r"label=<(.*?)>", s).group(1)
-            pending = False
-        else:
-            m = re.match(r"^(\w+) \[", s)
-            if m and m.group(1) not in ("node", "edge", "graph"):
-                where[m.group(1)] = tuple(stack)
-    return where
-
-
 def _net():
     mlp = MLP([2, 3, 1])
     xs = [Value(0.5, label="x0"), Value(-1.0, label="x1")]
@@ -100,7 +80,7 @@ def test_neurons_and_layers_become_nested_clusters(wrap):
     order = topological_order(loss)
     idx = {v: i for i, v in enumerate(order)}
     src = draw_dot(loss, module=wrap(mlp)).source
-    where = _membership(src)
+    where = membership(src)
     named = wrap is not ParamsOnly
     for i, layer in enumerate(mlp.layers):
         for j, n in enumerate(layer.neurons):
@@ -108,6 +88,10 @@ def test_neurons_and_layers_become_nested_clusters(wrap):
                     else (f"layers.{i}", f"layers.{i}.neurons.{j}"))
             for p in n.w + [n.b]:
                 assert where[f"v{idx[p]}"] == want
+            # unlabelled parameters show their name within the neuron
+            for k, w in enumerate(n.w):
+                assert f"#{idx[w]}</font> <i>w.{k}</i>" in src
+            assert f"#{idx[n.b]}</font> <i>b</i>" in src
     # the neuron's dot, + b and activation sit with its parameters
     act = out
     add = act.parents[0]
@@ -119,6 +103,14 @@ def test_neurons_and_layers_become_nested_clusters(wrap):
     for v in xs + [loss, loss.parents[0]]:
         assert where[f"v{idx[v]}"] == ()
     assert src.count("subgraph cluster_") == 2 + 4
+
+
+def test_clustered_source_is_byte_identical_on_rebuild():
+    (m1, _, _, l1), (m2, _, _, l2) = _net(), _net()
+    assert draw_dot(l1, module=m1).source == draw_dot(l2, module=m2).source
+    big1, big2 = _big(5), _big(5)
+    assert (draw_dot(big1[1], module=big1[0], max_nodes=50).source
+            == draw_dot(big2[1], module=big2[0], max_nodes=50).source)
 
 
 def test_bad_module_is_refused():
@@ -166,7 +158,7 @@ def test_collapse_to_one_box_per_neuron():
     names = [b[1] for b in boxes]
     assert sorted(names) == sorted([f"Neuron layers.0.neurons.{j}" for j in range(4)]
                                    + [f"Neuron layers.1.neurons.{j}" for j in range(4)]
-                                   + ["Neuron layers.2.neurons.0", "inputs and constants",
+                                   + ["Neuron layers.2.neurons.0", "inputs",
                                       "other operations", "output"])
     assert sum(int(c.replace(",", "")) for _, _, c in boxes) == n
     assert "one box per neuron" in src

@@ -104,3 +104,15 @@ def test_guard_and_errors():
     with pytest.raises(ValueError, match="sqrt.*not finite"):
         list(backward_frames(Value(0.0).sqrt()))
     assert len(list(backward_frames(autograd.sum([x, 2.0])))) == 2
+
+
+def test_frame_without_renderer_shows_its_own_gradients_as_text(monkeypatch, tmp_path):
+    from autograd import viz_render
+    x = Value(3.0, label="x")
+    frames = list(backward_frames(x * 2.0))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(viz_render, "_script_dirs", lambda: [])
+    first = frames[0]._repr_mimebundle_()["text/plain"]
+    last = frames[1]._repr_mimebundle_()["text/plain"]
+    assert first.split("\n")[:2] == ["#1 = #0 * 2  data=6  grad=1", "  [∂ 2] #0 x  data=3  grad=0"]
+    assert last.split("\n")[1] == "  [∂ 2] #0 x  data=3  grad=2"

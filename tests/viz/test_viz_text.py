@@ -42,7 +42,7 @@ def test_labels_stay_on_one_line():
 
 
 def test_indentation_is_capped_and_depth_is_named():
-    y = x = Value(1.0)
+    y = Value(1.0)
     for _ in range(10):
         y = y * 1.5
     lines = to_text(y, max_indent=3).split("\n")

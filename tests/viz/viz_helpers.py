@@ -1,6 +1,5 @@
 """Reading DOT source and SVG output back, for the picture tests."""
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -55,6 +54,27 @@ def svg_node_count(svg):
     return sum(1 for g in root.iter(f"{_SVG}g") if g.get("class") == "node")
 
 
+def membership(src):
+    """{node id: tuple of enclosing cluster labels}, read from the DOT nesting."""
+    where, stack = {}, []
+    pending = None
+    for line in src.split("\n"):
+        s = line.strip()
+        if s.startswith("subgraph cluster_"):
+            stack.append(None)
+            pending = True
+        elif s == "}" and stack:
+            stack.pop()
+        elif pending and "label=<" in s:
+            stack[-1] = re.search(r"label=<(.*?)>", s).group(1)
+            pending = False
+        else:
+            m = re.match(r"^(\w+) \[", s)
+            if m and m.group(1) not in ("node", "edge", "graph"):
+                where[m.group(1)] = tuple(stack)
+    return where
+
+
 RENDERERS = ("dot", "graphviz-pure")
 
 
@@ -67,5 +87,5 @@ def require(renderer):
     return path
 
 
-__all__ = ["nodes", "edges", "values", "attr", "svg_texts", "svg_node_count", "RENDERERS",
-           "require", "shutil"]
+__all__ = ["membership", "nodes", "edges", "values", "attr", "svg_texts", "svg_node_count", "RENDERERS",
+           "require"]
