@@ -19,7 +19,7 @@ Example:
     (array([ 8., 12.]), 16.0)
 """
 import math
-import numbers
+import operator
 
 import numpy as np
 
@@ -32,6 +32,7 @@ from .trace import TracingError, trace
 __all__ = ["compile", "Compiled", "TracingError"]
 
 _DOT = PRIMITIVES["dot"]
+_get_data = operator.attrgetter("data")
 # numpy raises (instead of warning) on the floating-point events that mean an
 # eager step would have refused or produced a NaN; the call is then replayed
 # example by example with the engine's own scalar rules (exact, slow, rare).
@@ -139,6 +140,10 @@ class Compiled:
             by_depth.setdefault(d, []).append(v)
         self.parameters = tuple(params)
         self._param_rows = np.array(param_rows, dtype=np.intp)
+        n = len(params)
+        # Laid out first in S on the rebuild: a slice, not a gather.
+        self._param_sel = (slice(0, n) if param_rows == list(range(n))
+                           else self._param_rows)
 
         steps = []
         nv = nin
@@ -173,7 +178,7 @@ class Compiled:
                 for j, (v, _, _) in enumerate(members):
                     ref[v] = (kind, out_sel.start + j)
                 steps.append(self._step(key, members, kind, out_sel,
-                                        set(const_rows.values())))
+                                        set(const_rows.values()), s_init))
         self._steps = steps
         self._nv = nv
         self._s_init = np.array(s_init, dtype=float).reshape(-1, 1)
@@ -184,10 +189,10 @@ class Compiled:
         self._scalar = [(prim, opr, extra, ref[v]) for v, prim, opr, extra in scalar_nodes]
         self._nin = nin
 
-    def _step(self, key, members, kind, out_sel, consts):
+    def _step(self, key, members, kind, out_sel, consts, s_init):
         k = len(members)
         if key[1] == "dot":
-            return _dot_step(members, kind, out_sel, consts)
+            return _dot_step(members, kind, out_sel, consts, s_init)
         prim = members[0][0]._prim
         extra = members[0][2]
         operands = []
@@ -245,7 +250,7 @@ class Compiled:
             raise ValueError(f"compile: input {self.names[i]}[{b}] is NaN")
         Sb = self._s_init.copy()
         if len(self.parameters):
-            Sb[self._param_rows, 0] = [p.data for p in self.parameters]
+            Sb[self._param_sel, 0] = list(map(_get_data, self.parameters))
         return Vb, Sb
 
     def _run(self, args, grad):
@@ -265,7 +270,7 @@ class Compiled:
                     step.backward(bufs, grads, cache)
         except FloatingPointError:
             return self._replay(Vb, Sb, grad)
-        return values, tuple(grads[V][:self._nin].copy()), grads[S][self._param_rows, 0]
+        return values, tuple(grads[V][:self._nin].copy()), grads[S][self._param_sel, 0]
 
     def _values(self, bufs):
         out, size = self._out, bufs[V].shape[1]
@@ -361,7 +366,7 @@ def _dot_key(opr):
     return ("dot", len(vs), len(vv), len(ss)), (vs, vv, ss)
 
 
-def _dot_step(members, kind, out_sel, consts):
+def _dot_step(members, kind, out_sel, consts, s_init):
     k = len(members)
     vs_rows = [m[1][0] for m in members]
     vs = vv = ss = None
@@ -387,7 +392,9 @@ def _dot_step(members, kind, out_sel, consts):
         if idx == 1:
             vv = plan
         else:
-            ss = plan
+            # A bias folded in as (1.0, b): the pair's product is b itself.
+            ones = n == 1 and skip_a and all(s_init[r] == 1.0 for r in A)
+            ss = plan + (ones,)
     return Dot(vs, vv, ss, kind, out_sel, k)
 
 
