@@ -185,9 +185,33 @@ class Compiled:
         self.depth = max(by_depth, default=0)
         self.n_groups = len(steps)
         self._out = ref[out] if isinstance(out, Value) else float(out)
+        self._zero_rows = self._first_writes(steps, nv)
         # The same graph as a flat list, for the exact example-by-example replay.
         self._scalar = [(prim, opr, extra, ref[v]) for v, prim, opr, extra in scalar_nodes]
         self._nin = nin
+
+    def _first_writes(self, steps, nv):
+        """Mark the gradient scatters that are the first write to their rows
+        (they assign); return the slices of rows that still need zeros."""
+        written, needs_zero = set(), set()
+        if type(self._out) is not float and self._out[0] == V:
+            written.add(self._out[1])     # the seed
+        for step in reversed(steps):
+            for plan in step.v_plans():
+                rows = set(plan.rows.tolist())
+                if plan.mode in ("slice", "unique") and not rows & written:
+                    plan.first = True
+                else:
+                    needs_zero |= rows - written
+                written |= rows
+        zero = sorted((set(range(nv)) - written) | needs_zero)
+        runs = []
+        for r in zero:
+            if runs and runs[-1][1] == r:
+                runs[-1][1] = r + 1
+            else:
+                runs.append([r, r + 1])
+        return [slice(a, b) for a, b in runs]
 
     def _step(self, key, members, kind, out_sel, consts, s_init):
         k = len(members)
@@ -245,7 +269,7 @@ class Compiled:
         Vb = np.empty((self._nv, size))
         for i, arr in enumerate(arrays):
             Vb[i] = arr
-        if self._nin and np.isnan(Vb[:self._nin]).any():
+        if self._nin and np.isnan(Vb[:self._nin].sum()) and np.isnan(Vb[:self._nin]).any():
             i, b = np.argwhere(np.isnan(Vb[:self._nin]))[0]
             raise ValueError(f"compile: input {self.names[i]}[{b}] is NaN")
         Sb = self._s_init.copy()
@@ -264,7 +288,10 @@ class Compiled:
                     raise FloatingPointError
                 if not grad:
                     return values, None, None
-                grads = (np.zeros_like(Vb), np.zeros_like(Sb))
+                GV = np.empty_like(Vb)
+                for rows in self._zero_rows:
+                    GV[rows] = 0.0
+                grads = (GV, np.zeros_like(Sb))
                 self._seed(grads, values.shape[0])
                 for step, cache in zip(reversed(self._steps), reversed(caches)):
                     step.backward(bufs, grads, cache)

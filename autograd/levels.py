@@ -38,17 +38,20 @@ class GatherPlan:
     only: nobody wants their gradient).
     """
 
-    __slots__ = ("sel", "mode", "rows")
+    __slots__ = ("sel", "mode", "rows", "first")
 
     def __init__(self, sel, mode, rows):
         self.sel = sel
         self.mode = mode
         self.rows = rows
+        self.first = False   # the first write to these rows: assign, no zeroing needed
 
     def add(self, grad, contrib):
         """Scatter-add ``contrib`` (one row per gathered row) into ``grad``."""
         mode = self.mode
-        if mode == "slice":
+        if self.first:
+            grad[self.sel] = contrib
+        elif mode == "slice":
             view = grad[self.sel]
             np.add(view, contrib, out=view)
         elif mode == "unique":
@@ -103,6 +106,10 @@ class Elementwise:
         self.k = k
         self.check = check          # check(prim, ops, extra): domain on the batch
 
+    def v_plans(self):
+        """The plans that write batch-row gradients, in backward's order."""
+        return [plan for kind, plan in self.operands if kind == V and plan.mode != "skip"]
+
     def forward(self, bufs):
         ops = [bufs[kind][plan.sel] for kind, plan in self.operands]
         if self.prim.domain is not None:
@@ -143,6 +150,15 @@ class Dot:
         self.out_kind = out_kind
         self.out = out
         self.k = k
+
+    def v_plans(self):
+        """The plans that write batch-row gradients, in backward's order."""
+        plans = []
+        if self.vs is not None:
+            plans.append(self.vs[0] if self.vs[0] is not None else self.vs[1])
+        if self.vv is not None:
+            plans += [self.vv[0], self.vv[1]]
+        return [p for p in plans if p.mode != "skip"]
 
     def _vs_operands(self, bufs):
         x_lined, x_all, w_all, shape = self.vs
