@@ -36,6 +36,14 @@ class GatherPlan:
     ``same`` (one row repeated: sum first), ``unique`` (fancy ``+=`` is
     exact), ``dup`` (repeated rows: ``np.add.at``), or ``skip`` (constants
     only: nobody wants their gradient).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograd.levels import gather_plan
+        >>> grad = np.zeros((3, 2))
+        >>> gather_plan(np.array([2, 2])).add(grad, np.ones((2, 2)))
+        >>> grad[2]
+        array([2., 2.])
     """
 
     __slots__ = ("sel", "mode", "rows", "first")
@@ -93,6 +101,12 @@ class Elementwise:
     Forward and local derivatives come from the primitives table, evaluated
     with the numpy namespace on stacked operands of shape ``(k, B)`` (``(k, 1)``
     for shared ones, which broadcast).
+
+    Example:
+        >>> import autograd
+        >>> f = autograd.compile(lambda x, y: (x * y).tanh())
+        >>> [(type(s).__name__, s.prim.name, s.k) for s in f._steps]
+        [('Elementwise', 'mul', 1), ('Elementwise', 'tanh', 1)]
     """
 
     __slots__ = ("prim", "extra", "operands", "out_kind", "out", "k", "check")
@@ -138,6 +152,17 @@ class Dot:
     over the previous layer's outputs), the ``vs`` part is one matrix
     product ``W @ X``; otherwise a batched product over gathered rows.  The
     product rule it restates is the table's: d/dx_i = w_i, d/dw_i = x_i.
+
+    Example:
+        >>> import autograd
+        >>> from autograd import Value
+        >>> W = [[Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]]
+        >>> f = autograd.compile(lambda a, b: autograd.sum([autograd.dot([a, b], w) for w in W]))
+        >>> step = f._steps[0]
+        >>> type(step).__name__, step.k, step.vs[0] is not None    # 2 nodes, one W @ X
+        ('Dot', 2, True)
+        >>> f([1.0], [1.0])
+        array([10.])
     """
 
     __slots__ = ("vs", "vv", "ss", "out_kind", "out", "k")

@@ -181,3 +181,26 @@ def test_numpy_work_grows_with_depth_not_width():
     assert deep.n_groups == deep.depth == 11
     assert n_narrow == n_wide           # 16x the nodes, the same calls
     assert n_deep > n_narrow
+
+
+def test_other_threads_compare_values_normally_while_a_trace_runs():
+    import threading
+    seen = []
+    ready, done = threading.Event(), threading.Event()
+
+    def other():
+        ready.wait(5)
+        seen.append(Value(2.0) > 1.0)
+        seen.append(float(Value(3.0)))
+        done.set()
+
+    def fn(x):
+        ready.set()
+        done.wait(5)                      # the other thread compares mid-trace
+        return x * 2.0
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    autograd.compile(fn)
+    thread.join()
+    assert seen == [True, 3.0]
