@@ -194,33 +194,34 @@ class Dot:
 
     def forward(self, bufs):
         Vb, Sb = bufs
-        k = self.k
-        acc = None
+        parts = []
         cache = None
         if self.vs is not None:
             W, X = self._vs_operands(bufs)
             if X.ndim == 2:
-                acc = np.dot(W, X)   # with out=, or as matmul, numpy may skip BLAS
+                parts.append(np.dot(W, X))   # with out=, or as matmul, numpy may skip BLAS
             else:
-                acc = np.einsum("kn,knb->kb", W, X)
+                parts.append(np.einsum("kn,knb->kb", W, X))
             cache = (W, X)
         if self.vv is not None:
             a, b, shape = self.vv
-            part = (Vb[a.sel] * Vb[b.sel]).reshape(shape + (-1,)).sum(axis=1)
-            acc = part if acc is None else np.add(acc, part, out=acc)
+            parts.append((Vb[a.sel] * Vb[b.sel]).reshape(shape + (-1,)).sum(axis=1))
         if self.ss is not None:
             a, b, shape, ones = self.ss
             if ones:
-                part = Sb[b.sel]
+                parts.append(Sb[b.sel])
             else:
                 part = Sb[a.sel, 0] * Sb[b.sel, 0]
-                part = (part if shape[1] == 1 else part.reshape(shape).sum(axis=1))[:, None]
-            acc = part if acc is None else np.add(acc, part, out=acc)
-        if acc is None:
-            acc = np.zeros((k, 1))
+                parts.append((part if shape[1] == 1 else part.reshape(shape).sum(axis=1))[:, None])
         target = bufs[self.out_kind][self.out]
-        if acc.base is not target.base or acc.shape != target.shape:
-            target[...] = acc
+        if not parts:
+            target[...] = 0.0
+        elif len(parts) == 1:
+            target[...] = parts[0]
+        else:
+            np.add(parts[0], parts[1], out=target)
+            for part in parts[2:]:
+                np.add(target, part, out=target)
         return cache
 
     def backward(self, bufs, grads, cache):

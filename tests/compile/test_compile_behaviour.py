@@ -204,3 +204,15 @@ def test_other_threads_compare_values_normally_while_a_trace_runs():
     autograd.compile(fn)
     thread.join()
     assert seen == [True, 3.0]
+
+
+def test_the_exact_replay_matches_eager_with_shared_nodes_and_parameters():
+    p = Value(0.5)
+    fn = lambda x: (p * 2.0).exp() * x * 1e300 + autograd.dot([x, p], [p, x])  # noqa: E731
+    f = autograd.compile(fn)
+    x = np.array([1e10, 1.0, -2.0])       # the first example overflows to inf, as in eager
+    values, (dx,) = f.value_and_grad(x)
+    want = eager(fn, [p], x)
+    np.testing.assert_array_equal(values, want[0])
+    np.testing.assert_array_equal(dx, want[1][0])
+    np.testing.assert_array_equal(p.grad, want[2][0])

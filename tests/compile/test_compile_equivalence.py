@@ -96,6 +96,13 @@ def test_each_primitive_through_apply_on_a_parameter_only_node(name):
     assert_matches_eager(lambda x: fn(p, q) * x + fn(p, x), [p, q], batch(*yr))
 
 
+def test_dot_and_sum_on_parameters_alone():
+    p, q = Value(0.7), Value(-1.3)
+    fn = lambda x: (autograd.dot([1.0], [p]) * x + autograd.dot([p, q, 2.0], [q, 1.0, p])  # noqa: E731
+                    + autograd.sum([p, q, 1.0]) * autograd.dot([x, 1.0], [p, q]))
+    assert_matches_eager(fn, [p, q], batch(-2, 2))
+
+
 def test_shared_subexpressions_and_repeated_operands():
     w = Value(0.4)
 
