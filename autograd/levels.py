@@ -36,19 +36,30 @@ class GatherPlan:
     ``same`` (one row repeated: sum first), ``unique`` (fancy ``+=`` is
     exact), ``dup`` (repeated rows: ``np.add.at``), or ``skip`` (constants
     only: nobody wants their gradient).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograd.levels import gather_plan
+        >>> grad = np.zeros((3, 2))
+        >>> gather_plan(np.array([2, 2])).add(grad, np.ones((2, 2)))
+        >>> grad[2]
+        array([2., 2.])
     """
 
-    __slots__ = ("sel", "mode", "rows")
+    __slots__ = ("sel", "mode", "rows", "first")
 
     def __init__(self, sel, mode, rows):
         self.sel = sel
         self.mode = mode
         self.rows = rows
+        self.first = False   # the first write to these rows: assign, no zeroing needed
 
     def add(self, grad, contrib):
         """Scatter-add ``contrib`` (one row per gathered row) into ``grad``."""
         mode = self.mode
-        if mode == "slice":
+        if self.first:
+            grad[self.sel] = contrib
+        elif mode == "slice":
             view = grad[self.sel]
             np.add(view, contrib, out=view)
         elif mode == "unique":
@@ -84,19 +95,18 @@ def gather_plan(rows, skip=False, allow_same=True):
     return GatherPlan(sel, "skip" if skip else mode, rows)
 
 
-def _to_rows(contrib, kind):
-    """A contribution shaped for a buffer of ``kind``: shared rows get the batch sum."""
-    if kind == S and contrib.shape[1] != 1:
-        return contrib.sum(axis=1, keepdims=True)
-    return contrib
-
-
 class Elementwise:
     """One group of a fixed-arity (or small variadic) primitive.
 
     Forward and local derivatives come from the primitives table, evaluated
     with the numpy namespace on stacked operands of shape ``(k, B)`` (``(k, 1)``
     for shared ones, which broadcast).
+
+    Example:
+        >>> import autograd
+        >>> f = autograd.compile(lambda x, y: (x * y).tanh())
+        >>> [(type(s).__name__, s.prim.name, s.k) for s in f._steps]
+        [('Elementwise', 'mul', 1), ('Elementwise', 'tanh', 1)]
     """
 
     __slots__ = ("prim", "extra", "operands", "out_kind", "out", "k", "check")
@@ -109,6 +119,10 @@ class Elementwise:
         self.out = out              # slice of the output buffer
         self.k = k
         self.check = check          # check(prim, ops, extra): domain on the batch
+
+    def v_plans(self):
+        """The plans that write batch-row gradients, in backward's order."""
+        return [plan for kind, plan in self.operands if kind == V and plan.mode != "skip"]
 
     def forward(self, bufs):
         ops = [bufs[kind][plan.sel] for kind, plan in self.operands]
@@ -123,7 +137,10 @@ class Elementwise:
         local = self.prim.derivs(NUMPY, out, *ops, *self.extra)
         for (kind, plan), d in zip(self.operands, local):
             if plan.mode != "skip":
-                plan.add(grads[kind], _to_rows(g * d, kind))
+                contrib = g if d.__class__ is float and d == 1.0 else g * d
+                if kind == S and contrib.shape[1] != 1:
+                    contrib = contrib.sum(axis=1, keepdims=True)  # shared: batch sum
+                plan.add(grads[kind], contrib)
 
 
 class Dot:
@@ -135,6 +152,17 @@ class Dot:
     over the previous layer's outputs), the ``vs`` part is one matrix
     product ``W @ X``; otherwise a batched product over gathered rows.  The
     product rule it restates is the table's: d/dx_i = w_i, d/dw_i = x_i.
+
+    Example:
+        >>> import autograd
+        >>> from autograd import Value
+        >>> W = [[Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]]
+        >>> f = autograd.compile(lambda a, b: autograd.sum([autograd.dot([a, b], w) for w in W]))
+        >>> step = f._steps[0]
+        >>> type(step).__name__, step.k, step.vs[0] is not None    # 2 nodes, one W @ X
+        ('Dot', 2, True)
+        >>> f([1.0], [1.0])
+        array([10.])
     """
 
     __slots__ = ("vs", "vv", "ss", "out_kind", "out", "k")
@@ -148,6 +176,15 @@ class Dot:
         self.out = out
         self.k = k
 
+    def v_plans(self):
+        """The plans that write batch-row gradients, in backward's order."""
+        plans = []
+        if self.vs is not None:
+            plans.append(self.vs[0] if self.vs[0] is not None else self.vs[1])
+        if self.vv is not None:
+            plans += [self.vv[0], self.vv[1]]
+        return [p for p in plans if p.mode != "skip"]
+
     def _vs_operands(self, bufs):
         x_lined, x_all, w_all, shape = self.vs
         W = bufs[S][w_all.sel, 0].reshape(shape)
@@ -157,30 +194,34 @@ class Dot:
 
     def forward(self, bufs):
         Vb, Sb = bufs
-        k = self.k
-        acc = None
+        parts = []
         cache = None
         if self.vs is not None:
             W, X = self._vs_operands(bufs)
             if X.ndim == 2:
-                acc = np.matmul(W, X, out=bufs[self.out_kind][self.out])
+                parts.append(np.dot(W, X))   # with out=, or as matmul, numpy may skip BLAS
             else:
-                acc = np.einsum("kn,knb->kb", W, X)
+                parts.append(np.einsum("kn,knb->kb", W, X))
             cache = (W, X)
         if self.vv is not None:
             a, b, shape = self.vv
-            part = (Vb[a.sel] * Vb[b.sel]).reshape(shape + (-1,)).sum(axis=1)
-            acc = part if acc is None else np.add(acc, part, out=acc)
+            parts.append((Vb[a.sel] * Vb[b.sel]).reshape(shape + (-1,)).sum(axis=1))
         if self.ss is not None:
-            a, b, shape = self.ss
-            part = Sb[a.sel, 0] * Sb[b.sel, 0]
-            part = (part if shape[1] == 1 else part.reshape(shape).sum(axis=1))[:, None]
-            acc = part if acc is None else np.add(acc, part, out=acc)
-        if acc is None:
-            acc = np.zeros((k, 1))
+            a, b, shape, ones = self.ss
+            if ones:
+                parts.append(Sb[b.sel])
+            else:
+                part = Sb[a.sel, 0] * Sb[b.sel, 0]
+                parts.append((part if shape[1] == 1 else part.reshape(shape).sum(axis=1))[:, None])
         target = bufs[self.out_kind][self.out]
-        if acc.base is not target.base or acc.shape != target.shape:
-            target[...] = acc
+        if not parts:
+            target[...] = 0.0
+        elif len(parts) == 1:
+            target[...] = parts[0]
+        else:
+            np.add(parts[0], parts[1], out=target)
+            for part in parts[2:]:
+                np.add(target, part, out=target)
         return cache
 
     def backward(self, bufs, grads, cache):
@@ -191,9 +232,11 @@ class Dot:
             x_lined, x_all, w_all, shape = self.vs
             W, X = cache
             if X.ndim == 2:
+                # np.dot, and a broadcast product for one row: numpy's matmul
+                # takes a slow non-BLAS loop for some of these shapes.
                 if x_lined.mode != "skip":
-                    x_lined.add(GV, W.T @ g)
-                gw = g @ X.T
+                    x_lined.add(GV, W.T * g if W.shape[0] == 1 else np.dot(W.T, g))
+                gw = np.dot(g, X.T)
             else:
                 if x_all.mode != "skip":
                     x_all.add(GV, (W[:, :, None] * g[:, None, :]).reshape(-1, g.shape[1]))
@@ -210,8 +253,11 @@ class Dot:
             if b.mode != "skip":
                 b.add(GV, gb.reshape(-1, B))
         if self.ss is not None:
-            a, b, shape = self.ss
+            a, b, shape, ones = self.ss
             gsum = g.sum(axis=1, keepdims=True)      # (k, 1): shared rows sum over the batch
+            if ones:
+                b.add(GS, gsum)
+                return
             if a.mode != "skip":
                 a.add(GS, (gsum * Sb[b.sel, 0].reshape(shape)).reshape(-1, 1))
             if b.mode != "skip":
