@@ -55,6 +55,7 @@ def test_a_thousand_training_steps_keep_memory_flat():
         gc.enable()
     assert last < first, "training did not reduce the loss"
     growth = end - base
+    print(f"memory after 950 more steps: {growth:+,} bytes; one step peaks at {peak - base:,} bytes")
     # One step's graph is about 300 nodes (~50 kB); a leak of one float per
     # step would be 22 kB over 950 steps.
     assert growth < 16_000, f"memory grew by {growth} bytes over 950 steps (cycles or a cache?)"

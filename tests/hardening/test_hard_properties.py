@@ -30,6 +30,7 @@ def test_gradients_match_central_differences(program):
     assert gradcheck(program, program.point)
 
 
+@pytest.mark.slow   # seconds: one of the heavier properties
 @given(programs())
 def test_grad_backward_and_create_graph_agree(program):
     leaves = [Value(p) for p in program.point]
@@ -60,6 +61,7 @@ def test_second_derivatives_match_differences_of_first(program):
             assert close(hessian[i][j], numeric, 1e-4, 1e-3), (i, j, hessian[i][j], numeric)
 
 
+@pytest.mark.slow   # seconds: one of the heavier properties
 @given(programs(), st.floats(-3.0, 3.0).filter(lambda s: abs(s) > 1e-3))
 def test_backward_is_linear_in_the_seed_and_accumulates(program, seed):
     leaves = [Value(p) for p in program.point]
@@ -97,6 +99,7 @@ def test_a_wrong_derivative_rule_is_caught(name):
     assert gradcheck(caught, caught.point)
 
 
+@pytest.mark.slow   # seconds: one of the heavier properties
 @given(programs(), st.lists(st.floats(-1e-3, 1e-3), min_size=4, max_size=4))
 def test_compiled_batches_equal_eager_values_and_gradients(program, offsets):
     import numpy as np

@@ -54,6 +54,7 @@ def _run_threads(targets):
         raise errors[0]
 
 
+@pytest.mark.slow   # seconds: threads per example
 @given(st.lists(programs(max_ops=15), min_size=2, max_size=4))
 def test_random_dags_differentiated_in_parallel_threads(progs):
     expected = [grad(p(*leaves), leaves) for p in progs
