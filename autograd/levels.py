@@ -136,7 +136,9 @@ class Elementwise:
         out = bufs[self.out_kind][self.out]
         local = self.prim.derivs(NUMPY, out, *ops, *self.extra)
         for (kind, plan), d in zip(self.operands, local):
-            if plan.mode != "skip":
+            if plan.first and plan.mode == "slice":
+                np.multiply(g, d, out=grads[kind][plan.sel])   # straight into fresh rows
+            elif plan.mode != "skip":
                 contrib = g if d.__class__ is float and d == 1.0 else g * d
                 if kind == S and contrib.shape[1] != 1:
                     contrib = contrib.sum(axis=1, keepdims=True)  # shared: batch sum
