@@ -216,3 +216,14 @@ def test_the_exact_replay_matches_eager_with_shared_nodes_and_parameters():
     np.testing.assert_array_equal(values, want[0])
     np.testing.assert_array_equal(dx, want[1][0])
     np.testing.assert_array_equal(p.grad, want[2][0])
+
+
+@pytest.mark.parametrize("fn,nargs,pattern", [
+    (3, None, r"compile: expected a function, got int 3"),
+    (lambda x: x, -1, r"nargs must be a non-negative int, got -1"),
+    (lambda x: x, 1.5, r"nargs must be a non-negative int, got 1.5"),
+    (lambda x: "x", None, r"must return a Value or a number, got str 'x'"),
+])
+def test_bad_arguments_to_compile_are_clear_errors(fn, nargs, pattern):
+    with pytest.raises(TypeError, match=pattern):
+        autograd.compile(fn, nargs=nargs)
