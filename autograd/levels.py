@@ -84,6 +84,9 @@ def gather_plan(rows, skip=False, allow_same=True):
     """
     rows = np.asarray(rows, dtype=np.intp)
     k = len(rows)
+    if k == 1:   # most groups of a narrow graph: skip the numpy analysis
+        r = int(rows[0])
+        return GatherPlan(slice(r, r + 1), "skip" if skip else "slice", rows)
     if allow_same and k > 1 and (rows == rows[0]).all():
         sel, mode = slice(int(rows[0]), int(rows[0]) + 1), "same"
     elif k and (np.diff(rows) == 1).all():
