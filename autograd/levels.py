@@ -176,7 +176,7 @@ class Dot:
         # vs: (x_plan_lined or None, x_plan_all, w_plan_all, shape) or None
         self.vs = vs
         self.vv = vv   # (a_plan, b_plan, (k, n)) or None
-        self.ss = ss   # (a_plan, b_plan, (k, n)) or None
+        self.ss = ss   # (a_plan, b_plan, (k, n), ones: a folded 1.0 bias) or None
         self.out_kind = out_kind
         self.out = out
         self.k = k
