@@ -153,7 +153,7 @@ def _n_softplus(x):
 
 def _n_dot(args):
     n = len(args) // 2
-    return np.sum([a * b for a, b in zip(args[:n], args[n:])], axis=0)
+    return np.sum(np.broadcast_arrays(*[a * b for a, b in zip(args[:n], args[n:])]), axis=0)
 
 
 class _NumpyMath:
@@ -169,11 +169,13 @@ class _NumpyMath:
 
     @staticmethod
     def fsum(args):
-        return np.sum(args, axis=0)
+        # The compiler passes shared operands as (k, 1) beside batch rows
+        # (k, B): broadcast them before stacking.
+        return np.sum(np.broadcast_arrays(*args), axis=0)
 
     @staticmethod
     def step(x):
-        return np.where(x > 0, 1.0, 0.0)
+        return (x > 0).astype(float)  # same values as np.where, several times faster
 
     @staticmethod
     def sign(x):
@@ -181,7 +183,12 @@ class _NumpyMath:
 
     @staticmethod
     def slope(x, alpha):
-        return np.where(x < 0, alpha, 1.0)
+        if np.size(x) < 4096 or not math.isfinite(alpha):
+            return np.where(x < 0, alpha, 1.0)
+        # On big batches np.where's per-element branch costs more than this
+        # exact arithmetic select (alpha * 1 + 0, or 0 + 1).
+        neg = x < 0
+        return neg * alpha + ~neg
 
     @staticmethod
     def relu(x):
