@@ -76,6 +76,7 @@ def test_tracing_does_not_trip_domain_checks_but_the_batch_does():
     (lambda x: x ** (x * 0.0 + 2.0), [1.0, 0.0],
      r"^vpow\(0\.0, 2\.0\): a Value exponent needs a base > 0 \[batch example 1\]"),
     (lambda x: x.sqrt(), [4.0, -4.0], r"^sqrt\(-4\.0\): input must be >= 0 \[batch example 1\]"),
+    (lambda x: (-2.0) ** x, [1.0, 2.0], r"^rpow\(1\.0, -2\.0\): a Value exponent needs a base > 0"),
     (lambda x: x ** 0.5, [-8.0], r"^pow\(-8\.0, 0\.5\): a negative base"),
     (lambda x: (2.0 * x).exp(), [1.0, 500.0], r"^exp\(1000\.0\): result overflows a float \[batch example 1\]"),
     (lambda x: x - x * 2.0, [np.inf], r"^sub\(inf, inf\): result is NaN \[batch example 0\]"),
@@ -216,3 +217,14 @@ def test_the_exact_replay_matches_eager_with_shared_nodes_and_parameters():
     np.testing.assert_array_equal(values, want[0])
     np.testing.assert_array_equal(dx, want[1][0])
     np.testing.assert_array_equal(p.grad, want[2][0])
+
+
+@pytest.mark.parametrize("fn,nargs,pattern", [
+    (3, None, r"compile: expected a function, got int 3"),
+    (lambda x: x, -1, r"nargs must be a non-negative int, got -1"),
+    (lambda x: x, 1.5, r"nargs must be a non-negative int, got 1.5"),
+    (lambda x: "x", None, r"must return a Value or a number, got str 'x'"),
+])
+def test_bad_arguments_to_compile_are_clear_errors(fn, nargs, pattern):
+    with pytest.raises(TypeError, match=pattern):
+        autograd.compile(fn, nargs=nargs)

@@ -79,10 +79,12 @@ RENDERERS = ("dot", "graphviz-pure")
 
 
 def require(renderer):
-    """Path of ``renderer``; a missing one fails (CI installs both)."""
+    """Path of ``renderer``; a missing one skips the test with the install
+    command (on CI, where both are installed, tests/conftest.py turns any
+    skip into a failure)."""
     path = _which(renderer)
     if path is None:
-        pytest.fail(f"renderer {renderer} not installed: apt-get install graphviz and "
+        pytest.skip(f"renderer {renderer} not installed: apt-get install graphviz and "
                     "pip install graphviz-pure (CI installs both)")
     return path
 
