@@ -371,7 +371,13 @@ class Compiled:
                         f"backward through {prim.name}({_fmt(datas)}): local derivative "
                         f"is not finite ({e}) [batch example {b}]") from e
                 for (k, r), d in zip(opr, local):
-                    g[k][r] += gn * d
+                    total = g[k][r] + gn * d
+                    if total != total:  # as eager backward: never a silent NaN gradient
+                        raise ValueError(
+                            f"backward through {prim.name}({_fmt(datas)}): gradient is NaN "
+                            f"(incoming gradient {gn!r}, local derivative {d!r}) "
+                            f"[batch example {b}]")
+                    g[k][r] = total
             in_grads[:, b] = g[V][:self._nin]
             s_grads += g[S]
         if not grad:
