@@ -285,7 +285,9 @@ class Compiled:
         Vb = np.empty((self._nv, size))
         for i, arr in enumerate(arrays):
             Vb[i] = arr
-        if self._nin and np.isnan(Vb[:self._nin].sum()) and np.isnan(Vb[:self._nin]).any():
+        with np.errstate(over="ignore", invalid="ignore"):  # huge or ±inf inputs are valid
+            maybe_nan = self._nin and np.isnan(Vb[:self._nin].sum())
+        if maybe_nan and np.isnan(Vb[:self._nin]).any():
             i, b = np.argwhere(np.isnan(Vb[:self._nin]))[0]
             raise ValueError(f"compile: input {self.names[i]}[{b}] is NaN")
         Sb = self._s_init.copy()
