@@ -2,8 +2,8 @@
 
 Expected values come from the ``math`` module and derivatives are written by
 hand here, never read from the primitives table.  Each row is checked on the
-user-facing syntax (``x.log()``, ``a / b``) through ``backward``, ``grad`` and
-``grad(create_graph=True)``.  The README's "Domain edges" table lists the same
+user-facing syntax (``x.log()``, ``a / b``) through ``backward``, ``grad``,
+``grad(create_graph=True)`` and ``autograd.compile``.  The README's "Domain edges" table lists the same
 rows.
 """
 import math
