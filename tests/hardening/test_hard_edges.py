@@ -188,12 +188,16 @@ def test_edge(edge):
     leaves, out = _run(edge)
     assert _same(out.data, edge.value), (out.data, edge.value)
     if edge.backward_error:
+        for leaf in leaves:
+            leaf.grad = 7.0              # as if an earlier pass had accumulated something
         for differentiate in (out.backward, lambda: grad(out, leaves),
                               lambda: grad(out, leaves, create_graph=True)):
             with pytest.raises(ValueError, match=edge.backward_error) as info:
                 differentiate()
             assert edge.name in str(info.value)
-        assert all(leaf.grad == 0.0 for leaf in leaves), "a failed backward left gradients behind"
+        assert [leaf.grad for leaf in leaves] == [7.0] * len(leaves), \
+            "a failed backward changed or lost accumulated gradients"
+        assert out.grad == 0.0
         return
     want = edge.derivs
     for g, w in zip(grad(out, leaves), want):
