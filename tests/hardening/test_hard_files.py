@@ -1,0 +1,66 @@
+"""Saved models under fuzzing: any parameter values round-trip bit-exactly, and
+any edit to a saved file is refused with the model left unchanged."""
+import math
+import struct
+
+import pytest
+from hypothesis import given, strategies as st
+
+import nn
+
+# Every float a parameter can hold: subnormals, ±0.0, ±1e308, ±inf (not NaN).
+params = st.floats(allow_nan=False)
+shapes = st.tuples(st.integers(1, 3), st.lists(st.integers(1, 3), min_size=1, max_size=3))
+
+
+def _bits(m):
+    return [struct.pack("<d", p.data) for p in m.parameters()]
+
+
+@given(shapes, st.data())
+def test_any_parameter_values_round_trip_bit_exactly(tmp_path_factory, shape, data):
+    nin, nouts = shape
+    m = nn.MLP(nin, nouts, rng=0)
+    values = data.draw(st.lists(params, min_size=len(m.parameters()), max_size=len(m.parameters())))
+    m.load_state_dict(dict(zip(m.state_dict(), values)))
+    path = tmp_path_factory.mktemp("rt") / "m.txt"
+    m.save(path)
+    back = nn.MLP(nin, nouts, rng=1).load(path)
+    assert _bits(back) == _bits(m)
+
+
+edits = st.lists(st.tuples(st.sampled_from(["flip", "insert", "delete"]),
+                           st.floats(0.0, 1.0, exclude_max=True), st.integers(1, 255)),
+                 min_size=1, max_size=3)
+
+
+def _edit(data, ops):
+    out = bytearray(data)
+    for kind, where, byte in ops:
+        i = int(where * len(out)) if out else 0
+        if kind == "flip" and out:
+            out[i] ^= byte
+        elif kind == "insert":
+            out.insert(i, byte)
+        elif kind == "delete" and out:
+            del out[i]
+    return bytes(out)
+
+
+@given(edits)
+def test_any_edit_to_a_saved_file_is_refused_and_changes_nothing(tmp_path_factory, ops):
+    folder = tmp_path_factory.mktemp("edit")
+    m = nn.MLP(2, [3, 1], rng=0)
+    m.save(folder / "m.txt")
+    data = (folder / "m.txt").read_bytes()
+    edited = _edit(data, ops)
+    (folder / "m.txt").write_bytes(edited)
+    target = nn.MLP(2, [3, 1], rng=5)
+    before = _bits(target)
+    if edited == data:
+        target.load(folder / "m.txt")
+        assert _bits(target) == _bits(m)
+        return
+    with pytest.raises(nn.ModelFileError, match=r"load\(.*m\.txt'\)"):
+        target.load(folder / "m.txt")
+    assert _bits(target) == before
