@@ -1,6 +1,5 @@
 """Saved models under fuzzing: any parameter values round-trip bit-exactly, and
 any edit to a saved file is refused with the model left unchanged."""
-import math
 import struct
 
 import pytest

@@ -14,7 +14,6 @@ import threading
 import pytest
 from hypothesis import given, strategies as st
 
-import autograd
 from autograd import Value, grad, no_grad
 from hard_dags import programs
 
