@@ -4,7 +4,6 @@ The DAGs (see ``hard_dags.py``) use every primitive in the table, shared
 subexpressions and up to 30 operations; the independent truth is numerical
 differentiation of the same function.
 """
-
 import pytest
 from hypothesis import given, find, settings, strategies as st
 
