@@ -114,3 +114,37 @@ def test_compiled_batches_equal_eager_values_and_gradients(program, offsets):
         assert close(values[b], out.data, 1e-12, 1e-12), (b, values[b], out.data)
         for i in range(n):
             assert close(grads[i][b], eager[i], 1e-10, 1e-9), (b, i, grads[i][b], eager[i])
+
+
+# autograd.compile runs dot groups as numpy matrix products, never NUMPY.dot.
+NOT_USED_BY_COMPILE = {"dot"}
+
+
+def test_the_namespace_exclusions_still_exist():
+    assert NOT_USED_BY_COMPILE <= set(vars(type(autograd.primitives.NUMPY)))
+
+
+def _compiled_differs_from_eager(program):
+    import numpy as np
+    n = len(program.point)
+    values, grads = autograd.compile(program, nargs=n).value_and_grad(
+        *[np.array([p, p]) for p in program.point])
+    leaves = [Value(p) for p in program.point]
+    out = program(*leaves)
+    eager = grad(out, leaves)
+    return not (close(values[0], out.data, 1e-9, 1e-9)
+                and all(close(grads[i][0], eager[i], 1e-9, 1e-9) for i in range(n)))
+
+
+@pytest.mark.slow   # about a second per function
+@pytest.mark.parametrize("name", sorted(
+    n for n in vars(type(autograd.primitives.NUMPY))
+    if not n.startswith("_") and n not in NOT_USED_BY_COMPILE))
+def test_a_wrong_numpy_namespace_function_is_caught_by_compiled_vs_eager(name, monkeypatch):
+    """The compiled-vs-eager property has teeth: make one function of the numpy
+    namespace 1% (+0.01) wrong and hypothesis finds a graph that shows it."""
+    cls = type(autograd.primitives.NUMPY)
+    right = getattr(cls, name)
+    monkeypatch.setattr(cls, name, staticmethod(lambda *a: right(*a) * 1.01 + 0.01))
+    find(programs(max_ops=8), _compiled_differs_from_eager,
+         settings=settings(database=None, derandomize=True, max_examples=300))
