@@ -276,21 +276,31 @@ def topological_order(root):
 
     Iterative depth-first search, so depth is limited only by memory.
     """
+    # The stack holds nodes to expand and, below each expanded node, the
+    # _EMIT marker that emits it once everything above (its operands) is done.
+    # No per-node tuple or iterator stays alive, so a deep graph does not feed
+    # millions of tracked objects to the cyclic garbage collector.
     order = []
-    seen = {root}
-    stack = [(root, iter(root._args))]
-    push = stack.append
+    seen = set()
+    stack = [root]
+    push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add
     while stack:
-        node, it = stack[-1]
-        for a in it:
+        node = pop()
+        if node is _EMIT:
+            emit(pop())
+            continue
+        if node in seen:
+            continue
+        mark(node)
+        push(node)
+        push(_EMIT)
+        for a in node._args[::-1]:  # reversed, so the first operand is visited first
             if type(a) is not _float and a not in seen:
-                seen.add(a)
-                push((a, iter(a._args)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
+                push(a)
     return order
+
+
+_EMIT = object()
 
 
 def _new(prim, args, out):
