@@ -1,0 +1,44 @@
+"""Small synthetic data sets, generated with numpy from a seed (no download).
+
+Example:
+    >>> from nn.data import make_moons
+    >>> X, y = make_moons(6, noise=0.0, rng=0)
+    >>> X.shape, y.tolist()
+    ((6, 2), [0, 0, 0, 1, 1, 1])
+"""
+import numbers
+
+import numpy as np
+
+__all__ = ["make_moons"]
+
+
+def make_moons(n=100, noise=0.1, rng=None):
+    """Two interleaved half circles: ``(X, y)`` with ``X`` of shape (n, 2), ``y`` in {0, 1}.
+
+    Class 0 is the upper arc ``(cos t, sin t)``, class 1 the lower arc
+    ``(1 - cos t, 0.5 - sin t)``, ``t`` evenly spaced over [0, pi]; then
+    Gaussian noise of standard deviation ``noise`` is added to every
+    coordinate.  ``rng``: ``None``, an int seed or a numpy Generator.
+
+    Example:
+        >>> from nn.data import make_moons
+        >>> X, y = make_moons(4, noise=0.0, rng=0)
+        >>> X.round(3).tolist()
+        [[1.0, 0.0], [-1.0, 0.0], [0.0, 0.5], [2.0, 0.5]]
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
+        raise ValueError(f"make_moons: n must be an int >= 2, got {n!r}")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
+        raise ValueError(f"make_moons: noise must be a number >= 0, got {noise!r}")
+    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    n0 = n // 2
+    n1 = n - n0
+    t0 = np.linspace(0.0, np.pi, n0)
+    t1 = np.linspace(0.0, np.pi, n1)
+    X = np.concatenate([np.stack([np.cos(t0), np.sin(t0)], axis=1),
+                        np.stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)], axis=1)])
+    y = np.concatenate([np.zeros(n0, dtype=int), np.ones(n1, dtype=int)])
+    if noise:
+        X = X + gen.normal(0.0, noise, X.shape)
+    return X, y

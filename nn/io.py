@@ -1,0 +1,171 @@
+"""Saving and loading a model's parameters: a small, checked text format.
+
+A file looks like this (UTF-8, one item per line)::
+
+    chaingrad-nn-parameters 1
+    model MLP(nin=2, nouts=[16, 1], activation='relu', alpha=0.01, output_activation='linear')
+    count 65
+    layers.0.neurons.0.w.0 -0.4538646468851584
+    ...
+    layers.1.neurons.0.b 0.0219373837
+    crc32 6f1c3a9e
+
+* line 1 names the format and its version;
+* ``model`` is the architecture (the constructor call that rebuilds it);
+  loading into a model with a different description is refused;
+* ``count`` is the number of parameter lines that follow, one per parameter:
+  its dotted name (see ``Module.named_parameters``) and its value written
+  with ``repr(float)``, the shortest text that reads back as the same float,
+  so a round trip is bit-exact;
+* ``crc32`` is the CRC-32 (``zlib.crc32``) of every byte before that line,
+  in hex: a truncated or altered file is detected.
+
+Never pickle: reading a file only parses text, it cannot run code.  Writing
+goes to a temporary file in the same folder, flushed to disk, then moved over
+the target with ``os.replace``, so a crash mid-save leaves the old file whole.
+Loading parses and checks the whole file, then hands the values to
+``load_state_dict``, which checks them all before changing anything: on any
+error the model is unchanged.
+
+Example:
+    >>> import os, tempfile
+    >>> from nn import Neuron
+    >>> n = Neuron(2, rng=0); n.load_state_dict({"w.0": 0.5, "w.1": -0.25, "b": 0.1})
+    >>> path = os.path.join(tempfile.mkdtemp(), "neuron.txt")
+    >>> n.save(path)
+    >>> print(open(path).read(), end="")
+    chaingrad-nn-parameters 1
+    model Neuron(nin=2, activation='leaky_relu', alpha=0.01)
+    count 3
+    w.0 0.5
+    w.1 -0.25
+    b 0.1
+    crc32 ...
+"""
+import math
+import os
+import tempfile
+import zlib
+
+__all__ = ["save", "load", "read_state", "ModelFileError", "MAGIC"]
+
+MAGIC = "chaingrad-nn-parameters 1"
+
+
+class ModelFileError(ValueError):
+    """A file that is not a complete, intact chaingrad parameter file for this model."""
+
+
+def _check_path(path, where):
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"{where}: path must be a str or os.PathLike, got {type(path).__name__} {path!r}")
+    return os.fspath(path)
+
+
+def _encode(model):
+    params = list(model.named_parameters())
+    lines = [MAGIC, f"model {model._describe()}", f"count {len(params)}"]
+    for name, p in params:
+        lines.append(f"{name} {p.data!r}")
+    body = ("\n".join(lines) + "\n").encode("utf-8")
+    return body + f"crc32 {zlib.crc32(body):08x}\n".encode("ascii")
+
+
+def save(model, path):
+    """Write ``model``'s parameters to ``path`` atomically (see the module docstring)."""
+    path = _check_path(path, "save")
+    data = _encode(model)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def read_state(path):
+    """``(description, {name: float})`` from a parameter file, fully checked.
+
+    Raises :class:`ModelFileError` naming the file and the problem: not this
+    format, truncated, checksum mismatch, a malformed line.
+
+    Example:
+        >>> import os, tempfile
+        >>> from nn.io import read_state
+        >>> path = os.path.join(tempfile.mkdtemp(), "junk.txt")
+        >>> _ = open(path, "w").write("hello\\n")
+        >>> read_state(path)
+        Traceback (most recent call last):
+        ...
+        nn.io.ModelFileError: load(...junk.txt'): not a chaingrad parameter file (first line is 'hello', expected 'chaingrad-nn-parameters 1')
+    """
+    path = _check_path(path, "load")
+    where = f"load({path!r})"
+    with open(path, "rb") as f:
+        raw = f.read()
+
+    def bad(why):
+        return ModelFileError(f"{where}: {why}")
+
+    first = raw.split(b"\n", 1)[0]
+    if first != MAGIC.encode("ascii"):
+        shown = first[:40].decode("utf-8", "replace")
+        raise bad(f"not a chaingrad parameter file (first line is {shown!r}, expected {MAGIC!r})")
+    cut = raw.rfind(b"\ncrc32 ")
+    if cut < 0 or not raw.endswith(b"\n"):
+        raise bad("truncated: the closing crc32 line is missing")
+    body, tail = raw[: cut + 1], raw[cut + 1:].decode("ascii", "replace").split()
+    if len(tail) != 2 or tail[1] != f"{zlib.crc32(body):08x}":
+        raise bad("corrupt: the crc32 checksum does not match the contents")
+    try:
+        lines = body.decode("utf-8").split("\n")[:-1]
+    except UnicodeDecodeError as e:
+        raise bad(f"corrupt: not UTF-8 text ({e})") from None
+    if len(lines) < 3 or not lines[1].startswith("model ") or not lines[2].startswith("count "):
+        raise bad("malformed header: expected 'model ...' and 'count N' lines")
+    description = lines[1][len("model "):]
+    try:
+        count = int(lines[2][len("count "):])
+    except ValueError:
+        raise bad(f"malformed count line {lines[2]!r}") from None
+    entries = lines[3:]
+    if len(entries) != count:
+        raise bad(f"says {count} parameters but holds {len(entries)}")
+    state = {}
+    for lineno, line in enumerate(entries, start=4):
+        parts = line.split(" ")
+        if len(parts) != 2:
+            raise bad(f"line {lineno}: expected 'name value', got {line!r}")
+        name, text = parts
+        try:
+            value = float(text)
+        except ValueError:
+            raise bad(f"line {lineno}: {text!r} is not a number") from None
+        if math.isnan(value):
+            raise bad(f"line {lineno}: parameter {name!r} is NaN")
+        if name in state:
+            raise bad(f"line {lineno}: parameter {name!r} appears twice")
+        state[name] = value
+    return description, state
+
+
+def load(model, path):
+    """Load ``path`` into ``model`` (all or nothing); returns ``model``."""
+    description, state = read_state(path)
+    if description != model._describe():
+        raise ModelFileError(f"load({os.fspath(path)!r}): the file holds {description}, "
+                             f"but this model is {model._describe()}")
+    try:
+        model.load_state_dict(state)
+    except (ValueError, TypeError) as e:
+        raise ModelFileError(f"load({os.fspath(path)!r}): {e}") from None
+    return model

@@ -1,0 +1,85 @@
+"""The design document's numpy neuron: the independent truth ``nn`` is checked against.
+
+:class:`NumpyNeuron` keeps the document's attribute and method names and its
+behaviour (weights and bias drawn uniformly from [0, 1), leaky ReLU through
+``np.maximum(alpha * z, z)``, derivative ``np.where(z < 0, alpha, 1)``, the
+closed-form batch gradient ``np.dot(error * lrelu'(z), x)``).  Two additions:
+a seedable generator, and :meth:`NumpyNeuron.gradients`, which also returns
+the bias gradient the document leaves out.  It is plain numpy and imports
+nothing from the engine, so agreeing with it means something.
+
+The loss is the document's ``J = 1/2 * sum((a - y) ** 2)`` over the batch.
+
+Example:
+    >>> import numpy as np
+    >>> from nn.reference import NumpyNeuron
+    >>> n = NumpyNeuron((2, 3), rng=0)
+    >>> n.w = np.array([1.0, -2.0, 0.5]); n.b = 0.25
+    >>> X = np.array([[1.0, 1.0, 2.0], [0.0, 1.0, 0.0]])
+    >>> n._get_linear_transformation(X).tolist(), n.forward(X).tolist()
+    ([0.25, -1.75], [0.25, -0.0175])
+    >>> dw, db = n.gradients(np.array([0.0, 0.0]), X)
+    >>> dw.tolist(), float(db)
+    ([0.25, 0.249825, 0.5], 0.249825)
+"""
+import numpy as np
+
+__all__ = ["NumpyNeuron"]
+
+
+class NumpyNeuron:
+    """The document's single leaky-ReLU neuron, vectorised over a batch.
+
+    ``input_size`` is a shape tuple whose last entry is the number of inputs
+    (the document passes ``X.shape``); ``rng`` is ``None`` (fresh entropy, as
+    the document), an int seed, or a ``numpy.random.Generator``.
+
+    Example:
+        >>> from nn.reference import NumpyNeuron
+        >>> n = NumpyNeuron((4, 5), rng=1)
+        >>> n.input_size, n.w.shape, n.alpha
+        ((4, 5), (5,), 0.01)
+    """
+
+    def __init__(self, input_size, rng=None):
+        self.input_size = tuple(input_size)
+        if not self.input_size or int(self.input_size[-1]) < 1:
+            raise ValueError(f"NumpyNeuron: input_size must end with a positive size, got {input_size!r}")
+        gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        self.w = gen.random(self.input_size[-1])
+        self.b = gen.random()
+        # activation function hyperparameter
+        self.alpha = 0.01
+
+    def leaky_relu(self, vector):
+        """The document's activation: ``np.maximum(alpha * z, z)``."""
+        return np.maximum(self.alpha * vector, vector)
+
+    def derivative_of_leaky_relu(self, vector):
+        """alpha where z < 0, 1 elsewhere (1 at z == 0, as the document's code)."""
+        # The document writes np.asarray(vector, copy=True); np.array is the same
+        # on every numpy version (asarray's copy= needs numpy 2).
+        derivative = np.array(vector, copy=True)
+        return np.where(derivative < 0, self.alpha, 1)
+
+    def _get_linear_transformation(self, x):
+        """z = x . w + b for every row of ``x``."""
+        return np.dot(x, self.w) + self.b
+
+    def forward(self, x):
+        """a = leaky_relu(x . w + b)."""
+        vector = self._get_linear_transformation(x)
+        return self.leaky_relu(vector)
+
+    def gradient_of_J(self, y_true, x):
+        """dJ/dw in closed form: ``np.dot(error * lrelu'(z), x)``."""
+        y_pred = self.forward(x)
+        error = y_pred - y_true
+        leaky_relu_derivative = self.derivative_of_leaky_relu(self._get_linear_transformation(x))
+        return np.dot((error * leaky_relu_derivative), x)
+
+    def gradients(self, y_true, x):
+        """``(dJ/dw, dJ/db)``; ``dJ/db = sum(error * lrelu'(z))`` (z depends on b with slope 1)."""
+        error = self.forward(x) - y_true
+        delta = error * self.derivative_of_leaky_relu(self._get_linear_transformation(x))
+        return np.dot(delta, x), np.sum(delta)
