@@ -292,9 +292,13 @@ def topological_order(root):
         if node in seen:
             continue
         mark(node)
+        args = node._args
+        if not args:  # a leaf waits for nothing: emit it without the marker round trip
+            emit(node)
+            continue
         push(node)
         push(_EMIT)
-        for a in node._args[::-1]:  # reversed, so the first operand is visited first
+        for a in args[::-1]:  # reversed, so the first operand is visited first
             if type(a) is not _float and a not in seen:
                 push(a)
     return order
