@@ -1,0 +1,66 @@
+"""Measuring: warm medians with their spread, and peak memory of one call.
+
+Only ratios measured side by side in one run mean anything on a noisy
+machine, so every engine of a workload goes through the same ``measure``.
+"""
+import gc
+import math
+import statistics
+import time
+import tracemalloc
+from dataclasses import dataclass
+
+
+@dataclass
+class Timing:
+    """Seconds per call: the median of the repeats and the fastest and slowest."""
+
+    median: float
+    low: float
+    high: float
+    calls_per_repeat: int
+    repeats: int
+
+
+def measure(fn, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0):
+    """Time ``fn()`` warm; returns the :class:`Timing` and the first call's result.
+
+    The first call warms up; then ``repeats`` batches, each of as many calls
+    as fill ``min_batch_seconds``, so sub-millisecond steps are timed in bulk
+    and the timer's resolution and call overhead do not count.  A call longer
+    than ``long_call_seconds`` is warm enough on its own (its setup cost is
+    noise against seconds): the first call becomes a sample and three in all
+    bound the time.
+    """
+    start = time.perf_counter()
+    result = fn()
+    first = time.perf_counter() - start
+    samples = []
+    if first > long_call_seconds:
+        repeats = min(repeats, 3)
+        samples.append(first)
+    calls = 1 if first >= min_batch_seconds else math.ceil(min_batch_seconds / max(first, 1e-7))
+    while len(samples) < repeats:
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        samples.append((time.perf_counter() - start) / calls)
+    return Timing(statistics.median(samples), min(samples), max(samples), calls, repeats), result
+
+
+def peak_memory(fn):
+    """Bytes allocated at the peak of one ``fn()`` call, above what was live before.
+
+    tracemalloc sees every Python allocation (numpy's buffers included); the
+    call runs once untraced first so caches and lazy imports are not counted.
+    """
+    fn()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        fn()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
