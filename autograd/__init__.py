@@ -25,11 +25,12 @@ __chaingrad__ = True
 from .primitives import PRIMITIVES, Primitive, register  # noqa: E402
 from .engine import Value, apply, dot, is_grad_enabled, sum, topological_order  # noqa: E402
 from .functional import GradcheckError, enable_grad, gradcheck, grad, no_grad  # noqa: E402
+from .compile import TracingError, compile  # noqa: E402
 
 __all__ = [
     "Value", "grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError",
     "sum", "dot", "apply", "is_grad_enabled", "topological_order",
-    "PRIMITIVES", "Primitive", "register",
+    "PRIMITIVES", "Primitive", "register", "compile", "TracingError",
 ]
 
 _HIPS_NAMES = {"elementwise_grad", "jacobian", "hessian", "value_and_grad", "make_vjp",

@@ -27,6 +27,8 @@ __all__ = ["Value", "apply", "is_grad_enabled", "sum", "dot"]
 # Context-local, so no_grad in one thread or asyncio task leaves others alone.
 _grad_enabled = ContextVar("chaingrad_grad_enabled", default=True)
 is_grad_enabled = _grad_enabled.get
+# Set only by autograd.compile's tracer: the data it runs on are placeholders.
+_tracing = ContextVar("chaingrad_tracing", default=None)
 
 _P = PRIMITIVES
 _ADD, _SUB, _MUL, _DIV, _NEG = _P["add"], _P["sub"], _P["mul"], _P["div"], _P["neg"]
@@ -53,6 +55,11 @@ def _fmt(args):
 
 
 def _fail(prim, datas, why, exc=None):
+    if _tracing.get() is not None:
+        # A placeholder failed a domain check while autograd.compile traced a
+        # function: go on with a harmless stand-in; the compiled code checks
+        # the domain on the real batch instead.  Only failures pay for this.
+        return 1.0
     raise ValueError(f"{prim.name}({_fmt(datas)}): {why}") from exc
 
 
@@ -60,15 +67,15 @@ def _forward(prim, datas):
     """Run ``prim`` on floats, with its domain check and a NaN guard."""
     dom = prim.domain
     if dom is not None and not dom[0](*datas):
-        _fail(prim, datas, dom[1])
+        return _fail(prim, datas, dom[1])
     try:
         out = prim.forward(FLOAT, *datas)
     except OverflowError as e:
-        _fail(prim, datas, "result overflows a float", e)
+        return _fail(prim, datas, "result overflows a float", e)
     except (ValueError, ZeroDivisionError) as e:
-        _fail(prim, datas, str(e), e)
+        return _fail(prim, datas, str(e), e)
     if out != out:
-        _fail(prim, datas, "result is NaN")
+        return _fail(prim, datas, "result is NaN")
     return _float(out)
 
 
@@ -333,13 +340,13 @@ def _binary(prim, a, b):
         b = bd = _to_float(b, prim.name)
     dom = prim.domain
     if dom is not None and not dom[0](ad, bd):
-        _fail(prim, (ad, bd), dom[1])
+        return _new(prim, (a, b), _fail(prim, (ad, bd), dom[1]))
     try:
         out = prim.forward(FLOAT, ad, bd)
     except (OverflowError, ValueError, ZeroDivisionError):
         out = _forward(prim, (ad, bd))  # re-run for the clear message
     if out != out:
-        _fail(prim, (ad, bd), "result is NaN")
+        out = _fail(prim, (ad, bd), "result is NaN")
     return _new(prim, (a, b), out)
 
 

@@ -153,7 +153,7 @@ def _n_softplus(x):
 
 def _n_dot(args):
     n = len(args) // 2
-    return np.sum([a * b for a, b in zip(args[:n], args[n:])], axis=0)
+    return np.sum(np.broadcast_arrays(*[a * b for a, b in zip(args[:n], args[n:])]), axis=0)
 
 
 class _NumpyMath:
@@ -169,7 +169,9 @@ class _NumpyMath:
 
     @staticmethod
     def fsum(args):
-        return np.sum(args, axis=0)
+        # The compiler passes shared operands as (k, 1) beside batch rows
+        # (k, B): broadcast them before stacking.
+        return np.sum(np.broadcast_arrays(*args), axis=0)
 
     @staticmethod
     def step(x):

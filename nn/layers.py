@@ -69,7 +69,10 @@ def _inputs(x, nin, where):
         raise ValueError(f"{where}: expected {nin} inputs, got {n}")
     out = []
     for v in x:
-        if type(v) is not _float and not isinstance(v, Value):
+        if type(v) is _float:
+            if v != v:
+                raise ValueError(f"{where}: an input is NaN")
+        elif not isinstance(v, Value):
             if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
                 raise TypeError(f"{where}: inputs must be numbers or Values, got {type(v).__name__} {v!r}")
             v = _float(v)

@@ -1,0 +1,218 @@
+"""Level groups: the batched steps that ``autograd.compile`` runs.
+
+A traced graph is cut into *levels* (a node's depth is one more than its
+deepest operand's) and each level into *groups*: nodes of the same primitive,
+parameters and operand kinds.  One group is executed by a handful of numpy
+calls on gathered operands, however many nodes it holds, so the number of
+numpy calls grows with the graph's depth, not with its size.
+
+Values live in two buffers: ``V`` (rows of shape ``(B,)``: the inputs and
+every node that depends on them) and ``S`` (rows of shape ``(1,)``:
+captured parameters, constants and nodes computed from those alone, shared by
+every example).  An operand is ``(kind, row)`` with kind ``V`` = 0 or ``S`` = 1.
+Gradients live in buffers of the same shapes; a shared row's gradient is
+summed over the batch as soon as it is scattered (it is linear from there on).
+
+Example:
+    >>> import numpy as np
+    >>> from autograd.levels import gather_plan
+    >>> gather_plan(np.array([4, 5, 6])).sel, gather_plan(np.array([3, 3])).mode
+    (slice(4, 7, None), 'same')
+"""
+import numpy as np
+
+from .primitives import NUMPY
+
+__all__ = ["V", "S", "GatherPlan", "gather_plan", "Elementwise", "Dot"]
+
+V, S = 0, 1
+
+
+class GatherPlan:
+    """How to read rows ``rows`` of a buffer and scatter-add back into them.
+
+    ``sel`` indexes the buffer (a slice when the rows are contiguous, so the
+    read is a view); ``mode`` says how gradients go back: ``slice``,
+    ``same`` (one row repeated: sum first), ``unique`` (fancy ``+=`` is
+    exact), ``dup`` (repeated rows: ``np.add.at``), or ``skip`` (constants
+    only: nobody wants their gradient).
+    """
+
+    __slots__ = ("sel", "mode", "rows")
+
+    def __init__(self, sel, mode, rows):
+        self.sel = sel
+        self.mode = mode
+        self.rows = rows
+
+    def add(self, grad, contrib):
+        """Scatter-add ``contrib`` (one row per gathered row) into ``grad``."""
+        mode = self.mode
+        if mode == "slice":
+            view = grad[self.sel]
+            np.add(view, contrib, out=view)
+        elif mode == "unique":
+            grad[self.sel] += contrib
+        elif mode == "same":
+            grad[self.rows[0]] += contrib.sum(axis=0)
+        elif mode == "dup":
+            np.add.at(grad, self.sel, contrib)
+
+
+def gather_plan(rows, skip=False, allow_same=True):
+    """The cheapest way to gather ``rows`` (an int array) and scatter back.
+
+    ``allow_same=False`` when the gather must return one row per entry (a
+    repeated row is then gathered in full, ``dup``).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograd.levels import gather_plan
+        >>> gather_plan(np.array([2, 0, 1])).mode, gather_plan(np.array([2, 0, 2])).mode
+        ('unique', 'dup')
+    """
+    rows = np.asarray(rows, dtype=np.intp)
+    k = len(rows)
+    if allow_same and k > 1 and (rows == rows[0]).all():
+        sel, mode = slice(int(rows[0]), int(rows[0]) + 1), "same"
+    elif k and (np.diff(rows) == 1).all():
+        sel, mode = slice(int(rows[0]), int(rows[0]) + k), "slice"
+    elif len(np.unique(rows)) == k:
+        sel, mode = rows, "unique"
+    else:
+        sel, mode = rows, "dup"
+    return GatherPlan(sel, "skip" if skip else mode, rows)
+
+
+def _to_rows(contrib, kind):
+    """A contribution shaped for a buffer of ``kind``: shared rows get the batch sum."""
+    if kind == S and contrib.shape[1] != 1:
+        return contrib.sum(axis=1, keepdims=True)
+    return contrib
+
+
+class Elementwise:
+    """One group of a fixed-arity (or small variadic) primitive.
+
+    Forward and local derivatives come from the primitives table, evaluated
+    with the numpy namespace on stacked operands of shape ``(k, B)`` (``(k, 1)``
+    for shared ones, which broadcast).
+    """
+
+    __slots__ = ("prim", "extra", "operands", "out_kind", "out", "k", "check")
+
+    def __init__(self, prim, extra, operands, out_kind, out, k, check):
+        self.prim = prim
+        self.extra = extra          # non-differentiable parameters (alpha, exponent)
+        self.operands = operands    # [(kind, GatherPlan)] per operand position
+        self.out_kind = out_kind
+        self.out = out              # slice of the output buffer
+        self.k = k
+        self.check = check          # check(prim, ops, extra): domain on the batch
+
+    def forward(self, bufs):
+        ops = [bufs[kind][plan.sel] for kind, plan in self.operands]
+        if self.prim.domain is not None:
+            self.check(self.prim, ops, self.extra, self.operands)
+        bufs[self.out_kind][self.out] = self.prim.forward(NUMPY, *ops, *self.extra)
+        return ops
+
+    def backward(self, bufs, grads, ops):
+        g = grads[self.out_kind][self.out]
+        out = bufs[self.out_kind][self.out]
+        local = self.prim.derivs(NUMPY, out, *ops, *self.extra)
+        for (kind, plan), d in zip(self.operands, local):
+            if plan.mode != "skip":
+                plan.add(grads[kind], _to_rows(g * d, kind))
+
+
+class Dot:
+    """One group of ``dot`` nodes as matrix products.
+
+    Each node's (x_i, w_i) pairs are sorted into varying x shared w (``vs``),
+    both varying (``vv``) and both shared (``ss``).  When every node of the
+    group reads the same varying rows in the same order (a layer of neurons
+    over the previous layer's outputs), the ``vs`` part is one matrix
+    product ``W @ X``; otherwise a batched product over gathered rows.  The
+    product rule it restates is the table's: d/dx_i = w_i, d/dw_i = x_i.
+    """
+
+    __slots__ = ("vs", "vv", "ss", "out_kind", "out", "k")
+
+    def __init__(self, vs, vv, ss, out_kind, out, k):
+        # vs: (x_plan_lined or None, x_plan_all, w_plan_all, shape) or None
+        self.vs = vs
+        self.vv = vv   # (a_plan, b_plan, (k, n)) or None
+        self.ss = ss   # (a_plan, b_plan, (k, n)) or None
+        self.out_kind = out_kind
+        self.out = out
+        self.k = k
+
+    def _vs_operands(self, bufs):
+        x_lined, x_all, w_all, shape = self.vs
+        W = bufs[S][w_all.sel, 0].reshape(shape)
+        if x_lined is not None:
+            return W, bufs[V][x_lined.sel]
+        return W, bufs[V][x_all.sel].reshape(shape + (-1,))
+
+    def forward(self, bufs):
+        Vb, Sb = bufs
+        k = self.k
+        acc = None
+        cache = None
+        if self.vs is not None:
+            W, X = self._vs_operands(bufs)
+            if X.ndim == 2:
+                acc = np.matmul(W, X, out=bufs[self.out_kind][self.out])
+            else:
+                acc = np.einsum("kn,knb->kb", W, X)
+            cache = (W, X)
+        if self.vv is not None:
+            a, b, shape = self.vv
+            part = (Vb[a.sel] * Vb[b.sel]).reshape(shape + (-1,)).sum(axis=1)
+            acc = part if acc is None else np.add(acc, part, out=acc)
+        if self.ss is not None:
+            a, b, shape = self.ss
+            part = Sb[a.sel, 0] * Sb[b.sel, 0]
+            part = (part if shape[1] == 1 else part.reshape(shape).sum(axis=1))[:, None]
+            acc = part if acc is None else np.add(acc, part, out=acc)
+        if acc is None:
+            acc = np.zeros((k, 1))
+        target = bufs[self.out_kind][self.out]
+        if acc.base is not target.base or acc.shape != target.shape:
+            target[...] = acc
+        return cache
+
+    def backward(self, bufs, grads, cache):
+        Vb, Sb = bufs
+        GV, GS = grads
+        g = grads[self.out_kind][self.out]
+        if self.vs is not None:
+            x_lined, x_all, w_all, shape = self.vs
+            W, X = cache
+            if X.ndim == 2:
+                if x_lined.mode != "skip":
+                    x_lined.add(GV, W.T @ g)
+                gw = g @ X.T
+            else:
+                if x_all.mode != "skip":
+                    x_all.add(GV, (W[:, :, None] * g[:, None, :]).reshape(-1, g.shape[1]))
+                gw = np.einsum("kb,knb->kn", g, X)
+            if w_all.mode != "skip":
+                w_all.add(GS, gw.reshape(-1, 1))
+        if self.vv is not None:
+            a, b, shape = self.vv
+            B = g.shape[1]
+            ga = g[:, None, :] * Vb[b.sel].reshape(shape + (B,))
+            gb = g[:, None, :] * Vb[a.sel].reshape(shape + (B,))
+            if a.mode != "skip":
+                a.add(GV, ga.reshape(-1, B))
+            if b.mode != "skip":
+                b.add(GV, gb.reshape(-1, B))
+        if self.ss is not None:
+            a, b, shape = self.ss
+            gsum = g.sum(axis=1, keepdims=True)      # (k, 1): shared rows sum over the batch
+            if a.mode != "skip":
+                a.add(GS, (gsum * Sb[b.sel, 0].reshape(shape)).reshape(-1, 1))
+            if b.mode != "skip":
+                b.add(GS, (gsum * Sb[a.sel, 0].reshape(shape)).reshape(-1, 1))
