@@ -53,7 +53,15 @@ MAGIC = "chaingrad-nn-parameters 1"
 
 
 class ModelFileError(ValueError):
-    """A file that is not a complete, intact chaingrad parameter file for this model."""
+    """A file that is not a complete, intact chaingrad parameter file for this model.
+
+    A ``ValueError``, so ``except ValueError`` catches it too.
+
+    Example:
+        >>> from nn import ModelFileError
+        >>> issubclass(ModelFileError, ValueError)
+        True
+    """
 
 
 def _check_path(path, where):
@@ -72,7 +80,17 @@ def _encode(model):
 
 
 def save(model, path):
-    """Write ``model``'s parameters to ``path`` atomically (see the module docstring)."""
+    """Write ``model``'s parameters to ``path`` atomically (see the module docstring).
+
+    Example:
+        >>> import os, tempfile
+        >>> from nn import Neuron
+        >>> from nn.io import save
+        >>> path = os.path.join(tempfile.mkdtemp(), "n.txt")
+        >>> save(Neuron(1, rng=0), path)
+        >>> open(path).read().splitlines()[2]
+        'count 2'
+    """
     path = _check_path(path, "save")
     data = _encode(model)
     folder = os.path.dirname(os.path.abspath(path))
@@ -159,7 +177,17 @@ def read_state(path):
 
 
 def load(model, path):
-    """Load ``path`` into ``model`` (all or nothing); returns ``model``."""
+    """Load ``path`` into ``model`` (all or nothing); returns ``model``.
+
+    Example:
+        >>> import os, tempfile
+        >>> from nn import Neuron
+        >>> from nn.io import load, save
+        >>> path = os.path.join(tempfile.mkdtemp(), "n.txt")
+        >>> save(Neuron(1, rng=0), path)
+        >>> load(Neuron(1, rng=5), path).w[0].data == Neuron(1, rng=0).w[0].data
+        True
+    """
     description, state = read_state(path)
     if description != model._describe():
         raise ModelFileError(f"load({os.fspath(path)!r}): the file holds {description}, "

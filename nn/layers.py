@@ -116,12 +116,25 @@ class Neuron(Module):
 
     @property
     def w(self):
-        """The weights: a list of ``nin`` Values (the neuron's own Values)."""
+        """The weights: a list of ``nin`` Values (the neuron's own Values).
+
+        Example:
+            >>> from nn import Neuron
+            >>> n = Neuron(3, rng=0)
+            >>> len(n.w), n.w[0] is n.parameters()[0]
+            (3, True)
+        """
         return self._wb[:-1]
 
     @property
     def b(self):
-        """The bias Value."""
+        """The bias Value (starts at 0.0).
+
+        Example:
+            >>> from nn import Neuron
+            >>> Neuron(3, rng=0).b.data
+            0.0
+        """
         return self._wb[-1]
 
     def _own_parameters(self):

@@ -178,6 +178,18 @@ class Module:
         The file must describe the same architecture; any problem (missing,
         truncated, corrupt or foreign file) is an error and the model is
         left unchanged.
+
+        Example:
+            >>> import os, tempfile
+            >>> from nn import MLP, Neuron
+            >>> path = os.path.join(tempfile.mkdtemp(), "n.txt")
+            >>> Neuron(2, rng=0).save(path)
+            >>> Neuron(2, rng=1).load(path).state_dict() == Neuron(2, rng=0).state_dict()
+            True
+            >>> MLP(2, [1], rng=0).load(path)        # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            ...
+            nn.io.ModelFileError: load(...): the file holds Neuron(nin=2, ...), but this model is MLP(nin=2, ...)
         """
         from .io import load
         return load(self, path)

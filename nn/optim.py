@@ -59,7 +59,15 @@ class Optimizer:
         self.params = params
 
     def zero_grad(self):
-        """Set every parameter's ``.grad`` to 0.0."""
+        """Set every parameter's ``.grad`` to 0.0.
+
+        Example:
+            >>> from autograd import Value
+            >>> import nn
+            >>> w = Value(2.0); opt = nn.SGD([w], lr=0.1)
+            >>> (w * w).backward(); opt.zero_grad(); w.grad
+            0.0
+        """
         for p in self.params:
             p.grad = 0.0
 
@@ -96,7 +104,15 @@ class SGD(Optimizer):
         self._buf = None
 
     def step(self):
-        """Update every parameter once from its ``.grad``."""
+        """Update every parameter once from its ``.grad``.
+
+        Example:
+            >>> from autograd import Value
+            >>> import nn
+            >>> w = Value(1.0); opt = nn.SGD([w], lr=0.5, momentum=0.5)
+            >>> w.grad = 1.0; opt.step(); opt.step(); w.data   # 1 - 0.5 - 0.5 * 1.5
+            -0.25
+        """
         grads = self._grads()
         lr, mom, wd = self.lr, self.momentum, self.weight_decay
         with no_grad():
@@ -145,7 +161,15 @@ class Adam(Optimizer):
         self._v = [0.0] * len(self.params)
 
     def step(self):
-        """Update every parameter once from its ``.grad``."""
+        """Update every parameter once from its ``.grad``.
+
+        Example:
+            >>> from autograd import Value
+            >>> import nn
+            >>> w = Value(0.0); opt = nn.Adam([w], lr=0.01)
+            >>> w.grad = -3.0; opt.step(); opt.step(); round(w.data, 6)
+            0.02
+        """
         grads = self._grads()
         b1, b2 = self.betas
         self.t += 1

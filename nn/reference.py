@@ -52,34 +52,81 @@ class NumpyNeuron:
         self.alpha = 0.01
 
     def leaky_relu(self, vector):
-        """The document's activation: ``np.maximum(alpha * z, z)``."""
+        """The document's activation: ``np.maximum(alpha * z, z)``.
+
+        Example:
+            >>> import numpy as np
+            >>> from nn import NumpyNeuron
+            >>> NumpyNeuron((1,), rng=0).leaky_relu(np.array([-2.0, 3.0])).tolist()
+            [-0.02, 3.0]
+        """
         return np.maximum(self.alpha * vector, vector)
 
     def derivative_of_leaky_relu(self, vector):
-        """alpha where z < 0, 1 elsewhere (1 at z == 0, as the document's code)."""
+        """alpha where z < 0, 1 elsewhere (1 at z == 0, as the document's code).
+
+        Example:
+            >>> import numpy as np
+            >>> from nn import NumpyNeuron
+            >>> NumpyNeuron((1,), rng=0).derivative_of_leaky_relu(np.array([-2.0, 0.0, 3.0])).tolist()
+            [0.01, 1.0, 1.0]
+        """
         # The document writes np.asarray(vector, copy=True); np.array is the same
         # on every numpy version (asarray's copy= needs numpy 2).
         derivative = np.array(vector, copy=True)
         return np.where(derivative < 0, self.alpha, 1)
 
     def _get_linear_transformation(self, x):
-        """z = x . w + b for every row of ``x``."""
+        """z = x . w + b for every row of ``x``.
+
+        Example:
+            >>> import numpy as np
+            >>> from nn import NumpyNeuron
+            >>> n = NumpyNeuron((2,), rng=0); n.w = np.array([1.0, 2.0]); n.b = 0.5
+            >>> n._get_linear_transformation(np.array([[1.0, 1.0], [0.0, -1.0]])).tolist()
+            [3.5, -1.5]
+        """
         return np.dot(x, self.w) + self.b
 
     def forward(self, x):
-        """a = leaky_relu(x . w + b)."""
+        """a = leaky_relu(x . w + b).
+
+        Example:
+            >>> import numpy as np
+            >>> from nn import NumpyNeuron
+            >>> n = NumpyNeuron((2,), rng=0); n.w = np.array([1.0, 2.0]); n.b = 0.5
+            >>> n.forward(np.array([[1.0, 1.0], [0.0, -1.0]])).tolist()
+            [3.5, -0.015]
+        """
         vector = self._get_linear_transformation(x)
         return self.leaky_relu(vector)
 
     def gradient_of_J(self, y_true, x):
-        """dJ/dw in closed form: ``np.dot(error * lrelu'(z), x)``."""
+        """dJ/dw in closed form: ``np.dot(error * lrelu'(z), x)``.
+
+        Example:
+            >>> import numpy as np
+            >>> from nn import NumpyNeuron
+            >>> n = NumpyNeuron((2,), rng=0); n.w = np.array([1.0, 2.0]); n.b = 0.5
+            >>> n.gradient_of_J(np.array([3.0]), np.array([[1.0, 1.0]])).tolist()   # error 0.5
+            [0.5, 0.5]
+        """
         y_pred = self.forward(x)
         error = y_pred - y_true
         leaky_relu_derivative = self.derivative_of_leaky_relu(self._get_linear_transformation(x))
         return np.dot((error * leaky_relu_derivative), x)
 
     def gradients(self, y_true, x):
-        """``(dJ/dw, dJ/db)``; ``dJ/db = sum(error * lrelu'(z))`` (z depends on b with slope 1)."""
+        """``(dJ/dw, dJ/db)``; ``dJ/db = sum(error * lrelu'(z))`` (z depends on b with slope 1).
+
+        Example:
+            >>> import numpy as np
+            >>> from nn import NumpyNeuron
+            >>> n = NumpyNeuron((2,), rng=0); n.w = np.array([1.0, 2.0]); n.b = 0.5
+            >>> dw, db = n.gradients(np.array([3.0]), np.array([[1.0, 1.0]]))
+            >>> dw.tolist(), float(db)
+            ([0.5, 0.5], 0.5)
+        """
         error = self.forward(x) - y_true
         delta = error * self.derivative_of_leaky_relu(self._get_linear_transformation(x))
         return np.dot(delta, x), np.sum(delta)

@@ -1,0 +1,29 @@
+"""Small helpers the demos share: the output folder and a plain-text progress bar."""
+import os
+import sys
+
+
+def out_dir(path):
+    """Create ``path`` if needed and return it."""
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+class Progress:
+    """``[#####-----]  50/100  loss 0.1234  acc 96.0%`` on one line that updates in
+    place on a terminal, and a line every tenth of the way otherwise (logs, CI)."""
+
+    def __init__(self, total, stream=None, width=30):
+        self.total, self.width = total, width
+        self.stream = stream or sys.stdout
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._every = max(1, total // 10)
+
+    def update(self, done, text=""):
+        filled = self.width * done // self.total
+        line = f"[{'#' * filled}{'-' * (self.width - filled)}] {done:>{len(str(self.total))}}/{self.total}  {text}"
+        if self.tty:
+            self.stream.write("\r" + line + ("\n" if done == self.total else ""))
+            self.stream.flush()
+        elif done % self._every == 0 or done == self.total:
+            self.stream.write(line + "\n")

@@ -1,0 +1,116 @@
+"""Train a small MLP to separate two interleaved moons.
+
+    python -m demos.moons [--out out] [--seed 0] [--steps 100] [--points 100]
+
+Generates the two-moons data set with numpy (seeded, no download), trains
+``nn.MLP(2, [16, 16, 1], activation="relu")`` (a linear score out) with the
+mean hinge loss and Adam on the full batch, with a plain-text progress bar,
+until the end of ``--steps``; saves the model (``nn``'s text format) and, when
+matplotlib is installed, a picture of the decision boundary.  Outputs go to
+``--out`` (default ``out/``).
+"""
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+import autograd
+import nn
+
+from ._common import Progress, out_dir
+
+# Chosen so training reaches >= 97% on every seed we tried (100% by step ~65
+# for seeds 0-9) in well under a minute of eager execution.
+POINTS, NOISE, STEPS, LR = 100, 0.1, 100, 0.03
+
+
+def accuracy(scores, labels):
+    """Fraction of scores whose sign matches the label in {-1, +1}."""
+    return float(np.mean([(s > 0) == (t > 0) for s, t in zip(scores, labels)]))
+
+
+def train(steps=STEPS, points=POINTS, noise=NOISE, seed=0, lr=LR, progress=None):
+    """Train from ``seed``; returns ``(model, X, y, history)``, ``history`` a list of
+    ``(loss, accuracy)`` per step, measured on the scores the step trained on."""
+    X, y = nn.make_moons(points, noise=noise, rng=seed)
+    labels = (2 * y - 1).tolist()                  # hinge wants -1 / +1
+    xs = X.tolist()
+    model = nn.MLP(2, [16, 16, 1], activation="relu", rng=seed)
+    opt = nn.Adam(model.parameters(), lr=lr)
+    history = []
+    for step in range(1, steps + 1):
+        scores = [model(x) for x in xs]
+        loss = nn.hinge(scores, labels)
+        acc = accuracy([s.data for s in scores], labels)
+        history.append((loss.data, acc))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if progress is not None:
+            progress.update(step, f"loss {loss.data:.4f}  acc {100 * acc:5.1f}%")
+    return model, X, y, history
+
+
+def final_accuracy(model, X, y):
+    """Training accuracy of the trained model (scores computed without a graph)."""
+    with autograd.no_grad():
+        scores = [model(x).data for x in X.tolist()]
+    return accuracy(scores, (2 * y - 1).tolist())
+
+
+def save_boundary(model, X, y, path, grid=60):
+    """Save the decision boundary as PNG; returns the path, or None without matplotlib."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("decision-boundary picture skipped: matplotlib is not installed; "
+              'get it with: pip install -e ".[demos]"')
+        return None
+    lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid))
+    with autograd.no_grad():
+        scores = np.array([model([a, b]).data for a, b in zip(gx.ravel(), gy.ravel())])
+    fig, ax = plt.subplots(figsize=(6, 5))
+    ax.contourf(gx, gy, scores.reshape(gx.shape) > 0, levels=1, cmap="coolwarm", alpha=0.35)
+    ax.contour(gx, gy, scores.reshape(gx.shape), levels=[0.0], colors="k", linewidths=1)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=25)
+    ax.set_title("MLP(2, [16, 16, 1]) on two moons: decision boundary")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m demos.moons", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default="out", help="folder for the model and picture (default: out)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the data and the weights")
+    parser.add_argument("--steps", type=int, default=STEPS, help=f"training steps (default {STEPS})")
+    parser.add_argument("--points", type=int, default=POINTS, help=f"data set size (default {POINTS})")
+    args = parser.parse_args(argv)
+    folder = out_dir(args.out)
+
+    print(f"two moons: {args.points} points, noise {NOISE}, seed {args.seed}; "
+          f"MLP(2, [16, 16, 1], relu), hinge loss, Adam(lr={LR}), {args.steps} full-batch steps")
+    start = time.perf_counter()
+    model, X, y, history = train(args.steps, args.points, seed=args.seed, progress=Progress(args.steps))
+    seconds = time.perf_counter() - start
+    acc = final_accuracy(model, X, y)
+    print(f"training accuracy {100 * acc:.1f}%  ({seconds:.1f} s, {1000 * seconds / args.steps:.0f} ms/step)")
+
+    model_path = os.path.join(folder, "moons_mlp.txt")
+    model.save(model_path)
+    print(f"model saved to {model_path}  (load with nn.MLP(2, [16, 16, 1], activation='relu').load(path))")
+    png = save_boundary(model, X, y, os.path.join(folder, "moons_boundary.png"))
+    if png:
+        print(f"decision boundary saved to {png}")
+    return acc, history
+
+
+if __name__ == "__main__":
+    acc, _ = main()
+    sys.exit(0 if acc >= 0.97 else 1)

@@ -1,0 +1,133 @@
+"""The design document's neuron, with the engine doing the calculus.
+
+    python -m demos.neuron [--out out] [--seed 0] [--steps 500] [--lr 0.001]
+
+Takes the document's X (4x5) and y, builds its numpy neuron
+(``nn.NumpyNeuron``) and an engine neuron (``nn.Neuron``) with the very same
+weights; prints the forward pass, the document's closed-form gradient and the
+engine's gradient side by side with their largest difference; trains the
+engine neuron with plain gradient descent (``nn.SGD``), printing the loss as
+it falls; and writes the neuron's computational graph as SVG when a graph
+renderer is available.
+"""
+import argparse
+import os
+import time
+
+import numpy as np
+
+import autograd
+import nn
+from nn import Neuron, NumpyNeuron
+
+from ._common import out_dir
+
+X = np.array(
+    [
+        [-1, 2, 3, 13, 17],
+        [4, -5, 6, 14, 18],
+        [7, 8, -9, 15, 19],
+        [-10, 11, 12, 16, -20],
+    ],
+    dtype=np.float64,
+)
+y = np.array([100, 200, 300, 400], dtype=np.float64)
+
+
+def fmt(a):
+    return np.array2string(np.asarray(a, dtype=float), precision=8, max_line_width=120)
+
+
+def loss_of(neuron):
+    """The document's J = 1/2 * sum((a - y)^2) over its four rows, as a graph."""
+    return nn.squared_error([neuron(row) for row in X.tolist()], y.tolist())
+
+
+def compare(ref, neuron):
+    """Print forward pass and both gradients; return (J, largest |difference|)."""
+    z_ref = ref._get_linear_transformation(X)
+    outs = [neuron(row) for row in X.tolist()]
+    print("forward pass (numpy reference vs engine)")
+    print("  linear transformation z:", fmt(z_ref))
+    print("                   engine:", fmt([o.parents[0].data for o in outs]))
+    print("  leaky_relu(z)          :", fmt(ref.forward(X)))
+    print("                   engine:", fmt([o.data for o in outs]))
+    J = nn.squared_error(outs, y.tolist())
+    J.backward()
+    dw_ref, db_ref = ref.gradients(y, X)
+    dw = np.array([p.grad for p in neuron.w])
+    db = neuron.b.grad
+    print(f"\nJ = 1/2 * sum((a - y)^2) = {J.data!r}")
+    print("gradient of J (closed form, the document's gradient_of_J, plus dJ/db)")
+    print("  dJ/dw closed form:", fmt(dw_ref), f"  dJ/db: {float(db_ref)!r}")
+    print("  dJ/dw engine     :", fmt(dw), f"  dJ/db: {db!r}")
+    diff = max(np.max(np.abs(dw - dw_ref)), abs(db - db_ref))
+    rel = diff / max(np.max(np.abs(dw_ref)), abs(db_ref))
+    print(f"  largest difference: {diff:.3g} (relative {rel:.3g}; floating-point summation order)")
+    return J, diff
+
+
+def train(neuron, steps, lr):
+    """Plain gradient descent, theta <- theta - lr * dJ/dtheta; returns the losses."""
+    opt = nn.SGD(neuron.parameters(), lr=lr)
+    losses = []
+    every = max(1, steps // 10)
+    print(f"\ntraining with SGD (lr={lr}, {steps} steps)")
+    for step in range(steps + 1):
+        J = loss_of(neuron)
+        losses.append(J.data)
+        if step % every == 0:
+            print(f"  step {step:>4}  J = {J.data:.6g}")
+        if step == steps:
+            break
+        opt.zero_grad()
+        J.backward()
+        opt.step()
+    preds = [round(neuron(row).data, 4) for row in X.tolist()]
+    print(f"  predictions {preds}  targets {y.tolist()}")
+    return losses
+
+
+def write_graph(J, neuron, folder):
+    """Write the graph of J as SVG if the engine can draw and a renderer exists."""
+    draw_dot = getattr(autograd, "draw_dot", None)
+    if draw_dot is None:
+        print("\ngraph picture skipped: this version of autograd has no draw_dot (graph pictures)")
+        return None
+    try:
+        try:
+            picture = draw_dot(J, module=neuron)
+        except TypeError:              # a draw_dot without neuron boxes
+            picture = draw_dot(J)
+        svg = picture.svg() if hasattr(picture, "svg") else picture.pipe(format="svg").decode("utf-8")
+    except Exception as e:  # noqa: BLE001 - no renderer is a normal situation for a demo
+        print(f"\ngraph picture skipped: {type(e).__name__}: {e}")
+        return None
+    path = os.path.join(folder, "neuron_graph.svg")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(svg)
+    print(f"\ngraph of J written to {path}")
+    return path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m demos.neuron", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default="out", help="folder for the picture (default: out)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
+    parser.add_argument("--steps", type=int, default=500, help="gradient descent steps")
+    parser.add_argument("--lr", type=float, default=1e-3, help="learning rate")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+
+    ref = NumpyNeuron(X.shape, rng=args.seed)
+    neuron = Neuron.from_numpy(ref)
+    print("the document's neuron: w =", fmt(ref.w), f" b = {ref.b!r}  alpha = {ref.alpha}")
+    J, diff = compare(ref, neuron)
+    write_graph(J, neuron, out_dir(args.out))
+    losses = train(neuron, args.steps, args.lr)
+    print(f"\nJ fell from {losses[0]:.6g} to {losses[-1]:.6g}  ({time.perf_counter() - start:.1f} s)")
+    return diff, losses
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""save/load: bit-exact round trips, atomic writes, and every bad file refused
+with the model left exactly as it was."""
+import math
+import os
+import pickle
+import re
+import struct
+import zlib
+
+import numpy as np
+import pytest
+
+from nn import MLP, Neuron, ModelFileError
+from nn.io import MAGIC
+
+
+def bits(model):
+    """Every parameter's exact bit pattern (so -0.0 and 0.0 differ)."""
+    return [struct.pack("<d", p.data) for p in model.parameters()]
+
+
+@pytest.fixture
+def model():
+    return MLP(3, [5, 4, 1], activation="relu", rng=11)
+
+
+@pytest.fixture
+def saved(model, tmp_path):
+    path = tmp_path / "model.txt"
+    model.save(path)
+    return path
+
+
+def test_round_trip_is_bit_exact(model, saved):
+    other = MLP(3, [5, 4, 1], activation="relu", rng=12)
+    assert bits(other) != bits(model)
+    assert other.load(saved) is other
+    assert bits(other) == bits(model)
+    assert other([0.1, 0.2, 0.3]).data == model([0.1, 0.2, 0.3]).data
+
+
+def test_round_trip_of_awkward_floats(tmp_path):
+    n = Neuron(5, rng=0)
+    awkward = [-0.0, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, -math.inf, 1 / 3]
+    n.load_state_dict(dict(zip(n.state_dict(), awkward)))
+    n.save(tmp_path / "n.txt")
+    m = Neuron(5, rng=1).load(tmp_path / "n.txt")
+    assert bits(m) == bits(n)
+    assert math.copysign(1.0, m.w[0].data) == -1.0
+
+
+def test_the_file_is_the_documented_text(model, saved):
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == MAGIC == "chaingrad-nn-parameters 1"
+    assert lines[1] == f"model {model!r}"
+    assert lines[2] == f"count {len(model.parameters())}"
+    names = [line.split(" ")[0] for line in lines[3:-1]]
+    assert names == [k for k, _ in model.named_parameters()]
+    assert [float(line.split(" ")[1]) for line in lines[3:-1]] == [p.data for p in model.parameters()]
+    body = saved.read_bytes()[: saved.read_bytes().rindex(b"crc32 ")]
+    assert lines[-1] == f"crc32 {zlib.crc32(body):08x}"
+
+
+def assert_refused_unchanged(model, path, match):
+    before = bits(model)
+    with pytest.raises(ModelFileError, match=match):
+        model.load(path)
+    assert bits(model) == before
+
+
+@pytest.mark.parametrize("keep", [0.0, 0.1, 0.5, 0.9, 0.999])
+def test_a_truncated_file_is_refused_and_the_model_unchanged(model, saved, keep):
+    raw = saved.read_bytes()
+    saved.write_bytes(raw[: int(len(raw) * keep)])
+    target = MLP(3, [5, 4, 1], activation="relu", rng=12)
+    assert_refused_unchanged(target, saved, "truncated|not a chaingrad")
+
+
+def test_every_prefix_of_a_file_is_refused(tmp_path):
+    n = Neuron(2, rng=0)
+    path = tmp_path / "n.txt"
+    n.save(path)
+    raw = path.read_bytes()
+    for cut in range(len(raw)):
+        path.write_bytes(raw[:cut])
+        assert_refused_unchanged(Neuron(2, rng=1), path, "truncated|not a chaingrad")
+
+
+def rewrite(path, edit):
+    """Apply edit to the body and recompute the checksum, as a careful forger would."""
+    raw = path.read_bytes().decode("utf-8")
+    body = raw[: raw.rindex("crc32 ")]
+    body = edit(body)
+    path.write_bytes(body.encode("utf-8") + f"crc32 {zlib.crc32(body.encode('utf-8')):08x}\n".encode())
+
+
+def test_a_wrong_key_is_refused_and_the_model_unchanged(saved):
+    rewrite(saved, lambda body: body.replace("layers.1.neurons.2.w.3 ", "layers.1.neurons.2.v.3 "))
+    target = MLP(3, [5, 4, 1], activation="relu", rng=12)
+    assert_refused_unchanged(target, saved, r"missing \['layers\.1\.neurons\.2\.w\.3'\].*"
+                                            r"unexpected \['layers\.1\.neurons\.2\.v\.3'\]")
+
+
+def test_an_edited_value_breaks_the_checksum(saved):
+    text = saved.read_text()
+    lines = text.split("\n")
+    name, value = lines[5].split(" ")
+    lines[5] = f"{name} {float(value) + 1.0!r}"
+    saved.write_text("\n".join(lines))
+    assert_refused_unchanged(MLP(3, [5, 4, 1], activation="relu", rng=12), saved, "crc32 checksum")
+
+
+def test_a_single_flipped_bit_is_refused(saved):
+    raw = bytearray(saved.read_bytes())
+    raw[len(raw) // 2] ^= 0x04
+    saved.write_bytes(bytes(raw))
+    assert_refused_unchanged(MLP(3, [5, 4, 1], activation="relu", rng=12), saved, "corrupt|truncated")
+
+
+def test_a_file_for_another_architecture_is_refused(saved):
+    other = MLP(3, [5, 4, 1], activation="tanh", rng=12)
+    assert_refused_unchanged(other, saved, r"holds MLP\(.*'relu'.*this model is MLP\(.*'tanh'")
+    assert_refused_unchanged(MLP(3, [5, 1], activation="relu", rng=12), saved, "holds MLP")
+
+
+@pytest.mark.parametrize("content", [b"", b"\x89PNG\r\n\x1a\n\x00\x00", pickle.dumps({"w.0": 1.0}),
+                                     b"chaingrad-nn-parameters 2\n", "ünïcode\n".encode()])
+def test_foreign_files_are_refused(tmp_path, content):
+    path = tmp_path / "foreign"
+    path.write_bytes(content)
+    assert_refused_unchanged(Neuron(2, rng=0), path, "not a chaingrad parameter file")
+
+
+@pytest.mark.parametrize("edit,match", [
+    (lambda b: b.replace("count 3", "count 4"), "says 4 parameters but holds 3"),
+    (lambda b: b.replace("count 3", "count x"), "malformed count"),
+    (lambda b: b.replace("w.1 ", "w.1  "), "expected 'name value'"),
+    (lambda b: re.sub(r"\nb \S+", "\nb nan", b), "'b' is NaN"),
+    (lambda b: b.replace("\nw.1 ", "\nw.0 "), "appears twice"),
+    (lambda b: b.replace("\nb ", "\nb x"), "is not a number"),
+])
+def test_malformed_but_checksummed_files_are_refused(tmp_path, edit, match):
+    n = Neuron(2, rng=0)
+    path = tmp_path / "n.txt"
+    n.save(path)
+    rewrite(path, edit)
+    assert_refused_unchanged(Neuron(2, rng=1), path, match)
+
+
+def test_a_missing_file_is_the_usual_os_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        Neuron(2, rng=0).load(tmp_path / "absent.txt")
+
+
+def test_bad_path_types_are_refused(tmp_path):
+    with pytest.raises(TypeError, match="path"):
+        Neuron(2, rng=0).save(3)
+
+
+def crash_in(monkeypatch, name):
+    def boom(*a, **k):
+        raise OSError(f"simulated crash in os.{name}")
+    monkeypatch.setattr(os, name, boom)
+
+
+@pytest.mark.parametrize("where", ["fsync", "replace"])
+def test_a_crash_mid_save_leaves_the_old_file_whole(model, saved, monkeypatch, where):
+    old = saved.read_bytes()
+    newer = MLP(3, [5, 4, 1], activation="relu", rng=99)
+    crash_in(monkeypatch, where)
+    with pytest.raises(OSError, match="simulated crash"):
+        newer.save(saved)
+    monkeypatch.undo()
+    assert saved.read_bytes() == old
+    assert os.listdir(saved.parent) == ["model.txt"]     # the temporary file is gone
+    MLP(3, [5, 4, 1], activation="relu", rng=12).load(saved)
+
+
+def test_save_replaces_an_existing_file(model, saved):
+    newer = MLP(3, [5, 4, 1], activation="relu", rng=99)
+    newer.save(saved)
+    assert bits(MLP(3, [5, 4, 1], activation="relu", rng=12).load(saved)) == bits(newer)
+
+
+# --- load_state_dict, the in-memory half ------------------------------------
+
+def test_state_dict_round_trip():
+    a, b = MLP(2, [3, 1], rng=0), MLP(2, [3, 1], rng=1)
+    b.load_state_dict(a.state_dict())
+    assert bits(a) == bits(b)
+
+
+@pytest.mark.parametrize("change,err,match", [
+    (lambda s: s.pop("b"), ValueError, r"missing \['b'\]"),
+    (lambda s: s.update({"c": 1.0}), ValueError, r"unexpected \['c'\]"),
+    (lambda s: s.update({"w.0": np.array([1.0, 2.0])}), ValueError, r"'w.0' has shape \(2,\)"),
+    (lambda s: s.update({"w.0": [1.0, 2.0]}), ValueError, r"'w.0' is a list of length 2"),
+    (lambda s: s.update({"w.1": "1.0"}), TypeError, "'w.1' must be a real number"),
+    (lambda s: s.update({"w.1": True}), TypeError, "'w.1' must be a real number"),
+    (lambda s: s.update({"b": math.nan}), ValueError, "'b' is NaN"),
+])
+def test_bad_state_dicts_are_refused_and_nothing_changes(change, err, match):
+    n = Neuron(2, rng=0)
+    state = {"w.0": 5.0, "w.1": 6.0, "b": 7.0}
+    change(state)
+    before = bits(n)
+    with pytest.raises(err, match=match):
+        n.load_state_dict(state)
+    assert bits(n) == before
+
+
+def test_state_dict_accepts_numpy_scalars_and_0d_arrays():
+    n = Neuron(2, rng=0)
+    n.load_state_dict({"w.0": np.float32(0.5), "w.1": np.array(2.0), "b": 3})
+    assert [p.data for p in n.parameters()] == [0.5, 2.0, 3.0]
+
+
+def test_load_state_dict_needs_a_mapping():
+    with pytest.raises(TypeError, match="dict"):
+        Neuron(2, rng=0).load_state_dict([1.0, 2.0, 3.0])
