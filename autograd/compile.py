@@ -19,7 +19,7 @@ Example:
     (array([ 8., 12.]), 16.0)
 """
 import math
-import numbers
+import operator
 
 import numpy as np
 
@@ -32,6 +32,7 @@ from .trace import TracingError, trace
 __all__ = ["compile", "Compiled", "TracingError"]
 
 _DOT = PRIMITIVES["dot"]
+_get_data = operator.attrgetter("data")
 # numpy raises (instead of warning) on the floating-point events that mean an
 # eager step would have refused or produced a NaN; the call is then replayed
 # example by example with the engine's own scalar rules (exact, slow, rare).
@@ -139,6 +140,10 @@ class Compiled:
             by_depth.setdefault(d, []).append(v)
         self.parameters = tuple(params)
         self._param_rows = np.array(param_rows, dtype=np.intp)
+        n = len(params)
+        # Laid out first in S on the rebuild: a slice, not a gather.
+        self._param_sel = (slice(0, n) if param_rows == list(range(n))
+                           else self._param_rows)
 
         steps = []
         nv = nin
@@ -173,21 +178,45 @@ class Compiled:
                 for j, (v, _, _) in enumerate(members):
                     ref[v] = (kind, out_sel.start + j)
                 steps.append(self._step(key, members, kind, out_sel,
-                                        set(const_rows.values())))
+                                        set(const_rows.values()), s_init))
         self._steps = steps
         self._nv = nv
         self._s_init = np.array(s_init, dtype=float).reshape(-1, 1)
         self.depth = max(by_depth, default=0)
         self.n_groups = len(steps)
         self._out = ref[out] if isinstance(out, Value) else float(out)
+        self._zero_rows = self._first_writes(steps, nv)
         # The same graph as a flat list, for the exact example-by-example replay.
         self._scalar = [(prim, opr, extra, ref[v]) for v, prim, opr, extra in scalar_nodes]
         self._nin = nin
 
-    def _step(self, key, members, kind, out_sel, consts):
+    def _first_writes(self, steps, nv):
+        """Mark the gradient scatters that are the first write to their rows
+        (they assign); return the slices of rows that still need zeros."""
+        written, needs_zero = set(), set()
+        if type(self._out) is not float and self._out[0] == V:
+            written.add(self._out[1])     # the seed
+        for step in reversed(steps):
+            for plan in step.v_plans():
+                rows = set(plan.rows.tolist())
+                if plan.mode in ("slice", "unique") and not rows & written:
+                    plan.first = True
+                else:
+                    needs_zero |= rows - written
+                written |= rows
+        zero = sorted((set(range(nv)) - written) | needs_zero)
+        runs = []
+        for r in zero:
+            if runs and runs[-1][1] == r:
+                runs[-1][1] = r + 1
+            else:
+                runs.append([r, r + 1])
+        return [slice(a, b) for a, b in runs]
+
+    def _step(self, key, members, kind, out_sel, consts, s_init):
         k = len(members)
         if key[1] == "dot":
-            return _dot_step(members, kind, out_sel, consts)
+            return _dot_step(members, kind, out_sel, consts, s_init)
         prim = members[0][0]._prim
         extra = members[0][2]
         operands = []
@@ -240,12 +269,12 @@ class Compiled:
         Vb = np.empty((self._nv, size))
         for i, arr in enumerate(arrays):
             Vb[i] = arr
-        if self._nin and np.isnan(Vb[:self._nin]).any():
+        if self._nin and np.isnan(Vb[:self._nin].sum()) and np.isnan(Vb[:self._nin]).any():
             i, b = np.argwhere(np.isnan(Vb[:self._nin]))[0]
             raise ValueError(f"compile: input {self.names[i]}[{b}] is NaN")
         Sb = self._s_init.copy()
         if len(self.parameters):
-            Sb[self._param_rows, 0] = [p.data for p in self.parameters]
+            Sb[self._param_sel, 0] = list(map(_get_data, self.parameters))
         return Vb, Sb
 
     def _run(self, args, grad):
@@ -259,13 +288,16 @@ class Compiled:
                     raise FloatingPointError
                 if not grad:
                     return values, None, None
-                grads = (np.zeros_like(Vb), np.zeros_like(Sb))
+                GV = np.empty_like(Vb)
+                for rows in self._zero_rows:
+                    GV[rows] = 0.0
+                grads = (GV, np.zeros_like(Sb))
                 self._seed(grads, values.shape[0])
                 for step, cache in zip(reversed(self._steps), reversed(caches)):
                     step.backward(bufs, grads, cache)
         except FloatingPointError:
             return self._replay(Vb, Sb, grad)
-        return values, tuple(grads[V][:self._nin].copy()), grads[S][self._param_rows, 0]
+        return values, tuple(grads[V][:self._nin].copy()), grads[S][self._param_sel, 0]
 
     def _values(self, bufs):
         out, size = self._out, bufs[V].shape[1]
@@ -361,7 +393,7 @@ def _dot_key(opr):
     return ("dot", len(vs), len(vv), len(ss)), (vs, vv, ss)
 
 
-def _dot_step(members, kind, out_sel, consts):
+def _dot_step(members, kind, out_sel, consts, s_init):
     k = len(members)
     vs_rows = [m[1][0] for m in members]
     vs = vv = ss = None
@@ -387,7 +419,9 @@ def _dot_step(members, kind, out_sel, consts):
         if idx == 1:
             vv = plan
         else:
-            ss = plan
+            # A bias folded in as (1.0, b): the pair's product is b itself.
+            ones = n == 1 and skip_a and all(s_init[r] == 1.0 for r in A)
+            ss = plan + (ones,)
     return Dot(vs, vv, ss, kind, out_sel, k)
 
 

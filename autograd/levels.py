@@ -38,17 +38,20 @@ class GatherPlan:
     only: nobody wants their gradient).
     """
 
-    __slots__ = ("sel", "mode", "rows")
+    __slots__ = ("sel", "mode", "rows", "first")
 
     def __init__(self, sel, mode, rows):
         self.sel = sel
         self.mode = mode
         self.rows = rows
+        self.first = False   # the first write to these rows: assign, no zeroing needed
 
     def add(self, grad, contrib):
         """Scatter-add ``contrib`` (one row per gathered row) into ``grad``."""
         mode = self.mode
-        if mode == "slice":
+        if self.first:
+            grad[self.sel] = contrib
+        elif mode == "slice":
             view = grad[self.sel]
             np.add(view, contrib, out=view)
         elif mode == "unique":
@@ -84,13 +87,6 @@ def gather_plan(rows, skip=False, allow_same=True):
     return GatherPlan(sel, "skip" if skip else mode, rows)
 
 
-def _to_rows(contrib, kind):
-    """A contribution shaped for a buffer of ``kind``: shared rows get the batch sum."""
-    if kind == S and contrib.shape[1] != 1:
-        return contrib.sum(axis=1, keepdims=True)
-    return contrib
-
-
 class Elementwise:
     """One group of a fixed-arity (or small variadic) primitive.
 
@@ -110,6 +106,10 @@ class Elementwise:
         self.k = k
         self.check = check          # check(prim, ops, extra): domain on the batch
 
+    def v_plans(self):
+        """The plans that write batch-row gradients, in backward's order."""
+        return [plan for kind, plan in self.operands if kind == V and plan.mode != "skip"]
+
     def forward(self, bufs):
         ops = [bufs[kind][plan.sel] for kind, plan in self.operands]
         if self.prim.domain is not None:
@@ -123,7 +123,10 @@ class Elementwise:
         local = self.prim.derivs(NUMPY, out, *ops, *self.extra)
         for (kind, plan), d in zip(self.operands, local):
             if plan.mode != "skip":
-                plan.add(grads[kind], _to_rows(g * d, kind))
+                contrib = g if d.__class__ is float and d == 1.0 else g * d
+                if kind == S and contrib.shape[1] != 1:
+                    contrib = contrib.sum(axis=1, keepdims=True)  # shared: batch sum
+                plan.add(grads[kind], contrib)
 
 
 class Dot:
@@ -148,6 +151,15 @@ class Dot:
         self.out = out
         self.k = k
 
+    def v_plans(self):
+        """The plans that write batch-row gradients, in backward's order."""
+        plans = []
+        if self.vs is not None:
+            plans.append(self.vs[0] if self.vs[0] is not None else self.vs[1])
+        if self.vv is not None:
+            plans += [self.vv[0], self.vv[1]]
+        return [p for p in plans if p.mode != "skip"]
+
     def _vs_operands(self, bufs):
         x_lined, x_all, w_all, shape = self.vs
         W = bufs[S][w_all.sel, 0].reshape(shape)
@@ -163,7 +175,7 @@ class Dot:
         if self.vs is not None:
             W, X = self._vs_operands(bufs)
             if X.ndim == 2:
-                acc = np.matmul(W, X, out=bufs[self.out_kind][self.out])
+                acc = np.dot(W, X)   # with out=, or as matmul, numpy may skip BLAS
             else:
                 acc = np.einsum("kn,knb->kb", W, X)
             cache = (W, X)
@@ -172,9 +184,12 @@ class Dot:
             part = (Vb[a.sel] * Vb[b.sel]).reshape(shape + (-1,)).sum(axis=1)
             acc = part if acc is None else np.add(acc, part, out=acc)
         if self.ss is not None:
-            a, b, shape = self.ss
-            part = Sb[a.sel, 0] * Sb[b.sel, 0]
-            part = (part if shape[1] == 1 else part.reshape(shape).sum(axis=1))[:, None]
+            a, b, shape, ones = self.ss
+            if ones:
+                part = Sb[b.sel]
+            else:
+                part = Sb[a.sel, 0] * Sb[b.sel, 0]
+                part = (part if shape[1] == 1 else part.reshape(shape).sum(axis=1))[:, None]
             acc = part if acc is None else np.add(acc, part, out=acc)
         if acc is None:
             acc = np.zeros((k, 1))
@@ -191,9 +206,11 @@ class Dot:
             x_lined, x_all, w_all, shape = self.vs
             W, X = cache
             if X.ndim == 2:
+                # np.dot, and a broadcast product for one row: numpy's matmul
+                # takes a slow non-BLAS loop for some of these shapes.
                 if x_lined.mode != "skip":
-                    x_lined.add(GV, W.T @ g)
-                gw = g @ X.T
+                    x_lined.add(GV, W.T * g if W.shape[0] == 1 else np.dot(W.T, g))
+                gw = np.dot(g, X.T)
             else:
                 if x_all.mode != "skip":
                     x_all.add(GV, (W[:, :, None] * g[:, None, :]).reshape(-1, g.shape[1]))
@@ -210,8 +227,11 @@ class Dot:
             if b.mode != "skip":
                 b.add(GV, gb.reshape(-1, B))
         if self.ss is not None:
-            a, b, shape = self.ss
+            a, b, shape, ones = self.ss
             gsum = g.sum(axis=1, keepdims=True)      # (k, 1): shared rows sum over the batch
+            if ones:
+                b.add(GS, gsum)
+                return
             if a.mode != "skip":
                 a.add(GS, (gsum * Sb[b.sel, 0].reshape(shape)).reshape(-1, 1))
             if b.mode != "skip":

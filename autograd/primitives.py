@@ -175,7 +175,7 @@ class _NumpyMath:
 
     @staticmethod
     def step(x):
-        return np.where(x > 0, 1.0, 0.0)
+        return (x > 0).astype(float)  # same values as np.where, several times faster
 
     @staticmethod
     def sign(x):
@@ -183,7 +183,12 @@ class _NumpyMath:
 
     @staticmethod
     def slope(x, alpha):
-        return np.where(x < 0, alpha, 1.0)
+        if np.size(x) < 4096 or not math.isfinite(alpha):
+            return np.where(x < 0, alpha, 1.0)
+        # On big batches np.where's per-element branch costs more than this
+        # exact arithmetic select (alpha * 1 + 0, or 0 + 1).
+        neg = x < 0
+        return neg * alpha + ~neg
 
     @staticmethod
     def relu(x):

@@ -192,3 +192,11 @@ def test_input_grads_are_per_example_derivatives():
     assert_close(dx, (1 - np.tanh(u) ** 2) * y * w.data)
     assert_close(dy, (1 - np.tanh(u) ** 2) * x * w.data)
     assert_close(w.grad, np.sum((1 - np.tanh(u) ** 2) * x * y))
+
+
+def test_leaky_relu_on_a_big_batch_with_exact_zeros():
+    # Big batches take the NUMPY namespace's arithmetic select for the slope.
+    x = np.random.default_rng(7).normal(size=5000)
+    x[::7] = 0.0
+    x[1::11] = -0.0
+    assert_matches_eager(lambda x: (x * 3.0).leaky_relu(0.03) + x.relu() * x, [], x)
