@@ -8,6 +8,7 @@ import sys
 import threading
 
 from .rows import Row, Unavailable
+from .timing import measure_side_by_side, peak_memory
 
 
 def micrograd():
@@ -53,6 +54,36 @@ def run(workload, engine, size, body, units=1):
     if not row.ok:
         row.timing = None
     return row
+
+
+def run_side_by_side(workload, size, makers, repeats, units=1, memory=False):
+    """Rows for engines timed against each other on one workload and size.
+
+    ``makers`` is ``[(engine, make)]``; ``make(row)`` returns ``(step, check)``:
+    ``step()`` is the timed call and ``check(first_result)`` the numbers the
+    engines must agree on, from the first call (every engine starts from the
+    same state).  Engines that could not run keep their status; the others are
+    timed with their batches interleaved, then (``memory``) traced one call each.
+    """
+    rows, live = [], []
+    for engine, make in makers:
+        steps = []
+
+        def body(row, make=make, steps=steps):
+            step, check = make(row)
+            row.check = check(step())
+            steps.append(step)
+
+        row = run(workload, engine, size, body, units)
+        rows.append(row)
+        if row.ok:
+            live.append((row, steps[0]))
+    timed = measure_side_by_side([step for _, step in live], repeats=repeats)
+    for (row, step), (timing, _) in zip(live, timed):
+        row.timing = timing
+        if memory:
+            row.peak_bytes = peak_memory(step)
+    return rows
 
 
 def with_recursion_limit(limit, fn, stack_mb=512):

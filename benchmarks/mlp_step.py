@@ -7,8 +7,7 @@ weights, so the first step's loss and gradients must agree across engines.
 import numpy as np
 
 from . import engines, numpy_mlp
-from .engines import run
-from .timing import measure, peak_memory
+from .engines import run_side_by_side
 
 SIZES = [2, 16, 16, 1]
 LR = 0.05
@@ -28,8 +27,9 @@ def problem(n_points, seed=0):
     return X, Y, layers
 
 
-def _flat(values):
-    return np.array([float(v) for v in values])
+def _check(params):
+    """The first step's loss and every parameter's gradient (per neuron: w, then b)."""
+    return lambda loss: {"loss": np.array([loss]), "grads": np.array([p.grad for p in params])}
 
 
 def _state_dict(layers):
@@ -43,7 +43,7 @@ def _state_dict(layers):
     return state
 
 
-def _micrograd(row, X, Y, layers, repeats):
+def _micrograd(X, Y, layers):
     mg_engine, mg_nn = engines.micrograd()
     Value = mg_engine.Value
     model = mg_nn.MLP(SIZES[0], SIZES[1:])
@@ -64,15 +64,18 @@ def _micrograd(row, X, Y, layers, repeats):
             p.data -= LR * p.grad
         return loss.data
 
-    _finish(row, step, lambda: _flat(p.grad for p in params), repeats)
+    return step, _check(params)
 
 
-def _eager(row, X, Y, layers, repeats):
+def _chaingrad_model(layers):
     nn = engines.chaingrad_nn()
     model = nn.MLP(SIZES[0], SIZES[1:], activation="relu", rng=0)
     model.load_state_dict(_state_dict(layers))
-    params = model.parameters()
-    opt = nn.SGD(params, lr=LR)
+    return nn, model, nn.SGD(model.parameters(), lr=LR)
+
+
+def _eager(X, Y, layers):
+    nn, model, opt = _chaingrad_model(layers)
     xs, ys = X.tolist(), Y.tolist()
 
     def step():
@@ -82,16 +85,12 @@ def _eager(row, X, Y, layers, repeats):
         opt.step()
         return loss.data
 
-    _finish(row, step, lambda: _flat(p.grad for p in params), repeats)
+    return step, _check(model.parameters())
 
 
-def _compiled(row, X, Y, layers, repeats):
+def _compiled(X, Y, layers):
     compile_ = engines.chaingrad_compile()
-    nn = engines.chaingrad_nn()
-    model = nn.MLP(SIZES[0], SIZES[1:], activation="relu", rng=0)
-    model.load_state_dict(_state_dict(layers))
-    params = model.parameters()
-    opt = nn.SGD(params, lr=LR)
+    _, model, opt = _chaingrad_model(layers)
     scale = 1.0 / len(Y)
     # Each example's share of the mean: the batch-summed gradient is then mse's.
     f = compile_(lambda x0, x1, y: (model([x0, x1]) - y) ** 2 * scale)
@@ -103,10 +102,10 @@ def _compiled(row, X, Y, layers, repeats):
         opt.step()
         return float(np.sum(values))
 
-    _finish(row, step, lambda: _flat(p.grad for p in params), repeats)
+    return step, _check(model.parameters())
 
 
-def _numpy(row, X, Y, layers, repeats):
+def _numpy(X, Y, layers):
     params = [(W.copy(), b.copy()) for W, b in layers]
     last = []
 
@@ -115,15 +114,7 @@ def _numpy(row, X, Y, layers, repeats):
         last[:] = [grads]
         return loss
 
-    _finish(row, step, lambda: numpy_mlp.flat_grads(last[0]), repeats)
-
-
-def _finish(row, step, grads, repeats):
-    """First step from the shared weights gives the check; then time and memory."""
-    loss = step()
-    row.check = {"loss": np.array([loss]), "grads": grads()}
-    row.timing, _ = measure(step, repeats=repeats)
-    row.peak_bytes = peak_memory(step)
+    return step, lambda loss: {"loss": np.array([loss]), "grads": numpy_mlp.flat_grads(last[0])}
 
 
 ENGINES = [("micrograd", _micrograd), ("chaingrad eager", _eager),
@@ -131,9 +122,8 @@ ENGINES = [("micrograd", _micrograd), ("chaingrad eager", _eager),
 
 
 def bench(quick=False):
-    """Rows for every engine: 100 points (8 with ``quick``)."""
+    """Rows for every engine: 100 points (8 with ``quick``), with peak memory."""
     n = 8 if quick else 100
-    repeats = 1 if quick else 5
     X, Y, layers = problem(n)
-    return [run(NAME, engine, f"{n} points", lambda row, f=f: f(row, X, Y, layers, repeats))
-            for engine, f in ENGINES]
+    makers = [(engine, lambda row, f=f: f(X, Y, layers)) for engine, f in ENGINES]
+    return run_side_by_side(NAME, f"{n} points", makers, repeats=1 if quick else 5, memory=True)

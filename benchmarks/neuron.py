@@ -8,8 +8,7 @@ form (``nn.reference.NumpyNeuron``), all from the same weights.
 import numpy as np
 
 from . import engines
-from .engines import run
-from .timing import measure
+from .engines import run_side_by_side
 
 NAME = "d"
 TITLE = "(d) leaky-ReLU neuron dJ/dw, dJ/db"
@@ -68,15 +67,14 @@ ENGINES = [("chaingrad eager", _eager), ("chaingrad compiled", _compiled),
            ("numpy closed form", _numpy)]
 
 
+def _check(first):
+    J, dw, db = first
+    return {"J": np.array([J]), "dJ/dw": np.asarray(dw, float), "dJ/db": np.array([db])}
+
+
 def bench(quick=False):
     """Rows for every engine: 100,000 x 5 (200 x 5 with ``quick``)."""
     n = 200 if quick else 100_000
     X, y = problem(n)
-    rows = []
-    for engine, make in ENGINES:
-        def body(row, make=make):
-            step = make(X, y)
-            row.timing, (J, dw, db) = measure(step, repeats=1 if quick else 5)
-            row.check = {"J": np.array([J]), "dJ/dw": np.asarray(dw, float), "dJ/db": np.array([db])}
-        rows.append(run(NAME, engine, f"{n:,} x {FEATURES}", body, units=n))
-    return rows
+    makers = [(engine, lambda row, make=make: (make(X, y), _check)) for engine, make in ENGINES]
+    return run_side_by_side(NAME, f"{n:,} x {FEATURES}", makers, repeats=1 if quick else 5, units=n)

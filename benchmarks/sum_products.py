@@ -10,8 +10,7 @@ default recursion limit, so it runs with the limit raised (and says so).
 import numpy as np
 
 from . import engines
-from .engines import run
-from .timing import measure
+from .engines import run_side_by_side
 
 NAME = "c"
 TITLE = "(c) sum(a_i * b_i), build + backward"
@@ -71,16 +70,22 @@ ENGINES = [("micrograd", _micrograd), ("chaingrad eager", _eager),
            ("chaingrad eager (dot)", _eager_dot), ("numpy", _numpy)]
 
 
+def _check(first):
+    value, ga, gb = first
+    return {"value": np.array([value]), "grad_a": np.array(ga), "grad_b": np.array(gb)}
+
+
 def bench(quick=False):
     """Rows for every engine: 10,000 pairs (50 with ``quick``)."""
     n = 50 if quick else 10_000
     rng = np.random.default_rng(2)
     A, B = rng.normal(size=n).tolist(), rng.normal(size=n).tolist()
-    rows = []
-    for engine, make in ENGINES:
-        def body(row, make=make):
+
+    def maker(make):
+        def body(row):
             step, row.note = make(A, B)
-            row.timing, (value, ga, gb) = measure(step, repeats=1 if quick else 5)
-            row.check = {"value": np.array([value]), "grad_a": np.array(ga), "grad_b": np.array(gb)}
-        rows.append(run(NAME, engine, f"{n:,} pairs", body, units=n))
-    return rows
+            return step, _check
+        return body
+
+    return run_side_by_side(NAME, f"{n:,} pairs", [(e, maker(m)) for e, m in ENGINES],
+                            repeats=1 if quick else 5, units=n)

@@ -48,6 +48,34 @@ def measure(fn, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0):
     return Timing(statistics.median(samples), min(samples), max(samples), calls, repeats), result
 
 
+def measure_side_by_side(fns, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0):
+    """Like :func:`measure` for several engines, with their batches interleaved.
+
+    Repeat ``r`` times every engine's batch in turn, so a slow spell of a
+    shared machine slows all engines of the round alike and the ratios of the
+    medians stay honest.  Returns ``[(Timing, first result)]`` in ``fns`` order.
+    """
+    firsts, results, calls = [], [], []
+    for fn in fns:
+        start = time.perf_counter()
+        results.append(fn())
+        first = time.perf_counter() - start
+        firsts.append(first)
+        calls.append(1 if first >= min_batch_seconds
+                     else math.ceil(min_batch_seconds / max(first, 1e-7)))
+    if max(firsts, default=0.0) > long_call_seconds:
+        repeats = min(repeats, 3)
+    samples = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, n, out in zip(fns, calls, samples):
+            start = time.perf_counter()
+            for _ in range(n):
+                fn()
+            out.append((time.perf_counter() - start) / n)
+    return [(Timing(statistics.median(s), min(s), max(s), n, repeats), r)
+            for s, n, r in zip(samples, calls, results)]
+
+
 def peak_memory(fn):
     """Bytes allocated at the peak of one ``fn()`` call, above what was live before.
 
