@@ -41,6 +41,7 @@ def measure(fn, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0):
         samples.append(first)
     calls = 1 if first >= min_batch_seconds else math.ceil(min_batch_seconds / max(first, 1e-7))
     while len(samples) < repeats:
+        gc.collect()
         start = time.perf_counter()
         for _ in range(calls):
             fn()
@@ -68,6 +69,10 @@ def measure_side_by_side(fns, repeats=5, min_batch_seconds=0.05, long_call_secon
     samples = [[] for _ in fns]
     for _ in range(repeats):
         for fn, n, out in zip(fns, calls, samples):
+            # micrograd's nodes hold closures that reference them (cycles): its
+            # garbage waits for the cyclic collector, which must not run on the
+            # next engine's clock.  Start every batch from a collected heap.
+            gc.collect()
             start = time.perf_counter()
             for _ in range(n):
                 fn()
