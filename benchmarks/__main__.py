@@ -1,7 +1,8 @@
 """``python -m benchmarks [--quick] [--only a,b,c,d] [--out DIR]``: run, print, write.
 
 The full run writes ``results.md`` (and ``results.png`` when matplotlib is
-installed) next to this file; ``--quick`` writes nothing unless ``--out`` is given.
+installed) next to this file; ``--quick`` and ``--only`` runs write nothing
+unless ``--out`` is given.
 """
 import argparse
 import os
@@ -23,7 +24,8 @@ def main(argv=None):
         unknown = [k for k in only if k not in WORKLOADS]
         if unknown:
             parser.error(f"--only: unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
-    out = args.out or (None if args.quick else os.path.dirname(os.path.abspath(__file__)))
+    # Only a full run replaces the committed results; parts and quick runs print.
+    out = args.out or (None if args.quick or only else os.path.dirname(os.path.abspath(__file__)))
 
     rows = run_all(quick=args.quick, only=only, progress=lambda m: print(m, file=sys.stderr, flush=True))
     sel = titles(only)
