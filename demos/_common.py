@@ -4,14 +4,31 @@ import sys
 
 
 def out_dir(path):
-    """Create ``path`` if needed and return it."""
+    """Create ``path`` if needed and return it.
+
+    Example:
+        >>> import os, tempfile
+        >>> from demos._common import out_dir
+        >>> os.path.isdir(out_dir(os.path.join(tempfile.mkdtemp(), "out")))
+        True
+    """
     os.makedirs(path, exist_ok=True)
     return path
 
 
 class Progress:
     """``[#####-----]  50/100  loss 0.1234  acc 96.0%`` on one line that updates in
-    place on a terminal, and a line every tenth of the way otherwise (logs, CI)."""
+    place on a terminal, and a line every tenth of the way otherwise (logs, CI).
+
+    Example:
+        >>> import io
+        >>> from demos._common import Progress
+        >>> buf = io.StringIO(); bar = Progress(2, stream=buf, width=4)
+        >>> bar.update(1, "half"); bar.update(2, "done")
+        >>> print(buf.getvalue(), end="")
+        [##--] 1/2  half
+        [####] 2/2  done
+    """
 
     def __init__(self, total, stream=None, width=30):
         self.total, self.width = total, width

@@ -27,13 +27,26 @@ POINTS, NOISE, STEPS, LR = 100, 0.1, 100, 0.03
 
 
 def accuracy(scores, labels):
-    """Fraction of scores whose sign matches the label in {-1, +1}."""
+    """Fraction of scores whose sign matches the label in {-1, +1}.
+
+    Example:
+        >>> from demos.moons import accuracy
+        >>> accuracy([0.5, -2.0, 1.0, 3.0], [1, -1, -1, 1])
+        0.75
+    """
     return float(np.mean([(s > 0) == (t > 0) for s, t in zip(scores, labels)]))
 
 
 def train(steps=STEPS, points=POINTS, noise=NOISE, seed=0, lr=LR, progress=None):
     """Train from ``seed``; returns ``(model, X, y, history)``, ``history`` a list of
-    ``(loss, accuracy)`` per step, measured on the scores the step trained on."""
+    ``(loss, accuracy)`` per step, measured on the scores the step trained on.
+
+    Example:
+        >>> from demos.moons import train
+        >>> model, X, y, history = train(steps=2, points=10, seed=0)
+        >>> X.shape, len(history), history[1][0] <= history[0][0]
+        ((10, 2), 2, True)
+    """
     X, y = nn.make_moons(points, noise=noise, rng=seed)
     labels = (2 * y - 1).tolist()                  # hinge wants -1 / +1
     xs = X.tolist()
@@ -54,14 +67,31 @@ def train(steps=STEPS, points=POINTS, noise=NOISE, seed=0, lr=LR, progress=None)
 
 
 def final_accuracy(model, X, y):
-    """Training accuracy of the trained model (scores computed without a graph)."""
+    """Training accuracy of the trained model (scores computed without a graph).
+
+    Example:
+        >>> import nn
+        >>> from demos.moons import final_accuracy
+        >>> X, y = nn.make_moons(10, rng=0)
+        >>> 0.0 <= final_accuracy(nn.MLP(2, [4, 1], rng=0), X, y) <= 1.0
+        True
+    """
     with autograd.no_grad():
         scores = [model(x).data for x in X.tolist()]
     return accuracy(scores, (2 * y - 1).tolist())
 
 
 def save_boundary(model, X, y, path, grid=60):
-    """Save the decision boundary as PNG; returns the path, or None without matplotlib."""
+    """Save the decision boundary as PNG; returns the path, or None without matplotlib.
+
+    Example:
+        >>> import os, tempfile, nn
+        >>> from demos.moons import save_boundary
+        >>> X, y = nn.make_moons(10, rng=0)
+        >>> path = os.path.join(tempfile.mkdtemp(), "b.png")
+        >>> save_boundary(nn.MLP(2, [4, 1], rng=0), X, y, path, grid=5) in (path, None)
+        True
+    """
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -86,6 +116,16 @@ def save_boundary(model, X, y, path, grid=60):
 
 
 def main(argv=None):
+    """Run the demo with command-line arguments ``argv``; returns (accuracy, history).
+
+    Example:
+        >>> import tempfile
+        >>> from demos.moons import main
+        >>> acc, history = main(["--out", tempfile.mkdtemp(), "--steps", "2", "--points", "10"])  # doctest: +ELLIPSIS
+        two moons: 10 points, ...
+        >>> len(history)
+        2
+    """
     parser = argparse.ArgumentParser(prog="python -m demos.moons", description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="out", help="folder for the model and picture (default: out)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data and the weights")

@@ -34,24 +34,42 @@ X = np.array(
 y = np.array([100, 200, 300, 400], dtype=np.float64)
 
 
-def fmt(a):
+def _fmt(a):
     return np.array2string(np.asarray(a, dtype=float), precision=8, max_line_width=120)
 
 
 def loss_of(neuron):
-    """The document's J = 1/2 * sum((a - y)^2) over its four rows, as a graph."""
+    """The document's J = 1/2 * sum((a - y)^2) over its four rows, as a graph.
+
+    Example:
+        >>> from nn import Neuron, NumpyNeuron
+        >>> from demos.neuron import X, loss_of
+        >>> round(loss_of(Neuron.from_numpy(NumpyNeuron(X.shape, rng=0))).data, 4)
+        138792.1567
+    """
     return nn.squared_error([neuron(row) for row in X.tolist()], y.tolist())
 
 
 def compare(ref, neuron):
-    """Print forward pass and both gradients; return (J, largest |difference|)."""
+    """Print forward pass and both gradients; return (J, largest |difference|).
+
+    Example:
+        >>> from nn import Neuron, NumpyNeuron
+        >>> from demos.neuron import X, compare
+        >>> ref = NumpyNeuron(X.shape, rng=0)
+        >>> J, diff = compare(ref, Neuron.from_numpy(ref))     # doctest: +ELLIPSIS
+        forward pass (numpy reference vs engine)
+        ...
+        >>> diff < 1e-8
+        True
+    """
     z_ref = ref._get_linear_transformation(X)
     outs = [neuron(row) for row in X.tolist()]
     print("forward pass (numpy reference vs engine)")
-    print("  linear transformation z:", fmt(z_ref))
-    print("                   engine:", fmt([o.parents[0].data for o in outs]))
-    print("  leaky_relu(z)          :", fmt(ref.forward(X)))
-    print("                   engine:", fmt([o.data for o in outs]))
+    print("  linear transformation z:", _fmt(z_ref))
+    print("                   engine:", _fmt([o.parents[0].data for o in outs]))
+    print("  leaky_relu(z)          :", _fmt(ref.forward(X)))
+    print("                   engine:", _fmt([o.data for o in outs]))
     J = nn.squared_error(outs, y.tolist())
     J.backward()
     dw_ref, db_ref = ref.gradients(y, X)
@@ -59,16 +77,27 @@ def compare(ref, neuron):
     db = neuron.b.grad
     print(f"\nJ = 1/2 * sum((a - y)^2) = {J.data!r}")
     print("gradient of J (closed form, the document's gradient_of_J, plus dJ/db)")
-    print("  dJ/dw closed form:", fmt(dw_ref), f"  dJ/db: {float(db_ref)!r}")
-    print("  dJ/dw engine     :", fmt(dw), f"  dJ/db: {db!r}")
+    print("  dJ/dw closed form:", _fmt(dw_ref), f"  dJ/db: {float(db_ref)!r}")
+    print("  dJ/dw engine     :", _fmt(dw), f"  dJ/db: {db!r}")
     diff = max(np.max(np.abs(dw - dw_ref)), abs(db - db_ref))
     rel = diff / max(np.max(np.abs(dw_ref)), abs(db_ref))
     print(f"  largest difference: {diff:.3g} (relative {rel:.3g}; floating-point summation order)")
-    return J, diff
+    return J, float(diff)
 
 
 def train(neuron, steps, lr):
-    """Plain gradient descent, theta <- theta - lr * dJ/dtheta; returns the losses."""
+    """Plain gradient descent, theta <- theta - lr * dJ/dtheta; returns the losses.
+
+    Example:
+        >>> from nn import Neuron, NumpyNeuron
+        >>> from demos.neuron import X, train
+        >>> losses = train(Neuron.from_numpy(NumpyNeuron(X.shape, rng=0)), 2, 1e-3)  # doctest: +ELLIPSIS
+        <BLANKLINE>
+        training with SGD (lr=0.001, 2 steps)
+        ...
+        >>> len(losses), losses[2] < losses[0]
+        (3, True)
+    """
     opt = nn.SGD(neuron.parameters(), lr=lr)
     losses = []
     every = max(1, steps // 10)
@@ -89,7 +118,19 @@ def train(neuron, steps, lr):
 
 
 def write_graph(J, neuron, folder):
-    """Write the graph of J as SVG if the engine can draw and a renderer exists."""
+    """Write the graph of J as SVG if the engine can draw and a renderer exists;
+    returns the path, or None after printing why the picture was skipped.
+
+    Example:
+        >>> import tempfile
+        >>> from autograd import Value
+        >>> from nn import Neuron
+        >>> from demos.neuron import write_graph
+        >>> n = Neuron(1, rng=0)
+        >>> path = write_graph(n([1.0]), n, tempfile.mkdtemp())   # doctest: +ELLIPSIS
+        <BLANKLINE>
+        graph ...
+    """
     draw_dot = getattr(autograd, "draw_dot", None)
     if draw_dot is None:
         print("\ngraph picture skipped: this version of autograd has no draw_dot (graph pictures)")
@@ -111,6 +152,16 @@ def write_graph(J, neuron, folder):
 
 
 def main(argv=None):
+    """Run the demo with command-line arguments ``argv``; returns (largest difference, losses).
+
+    Example:
+        >>> import tempfile
+        >>> from demos.neuron import main
+        >>> diff, losses = main(["--out", tempfile.mkdtemp(), "--steps", "1"])  # doctest: +ELLIPSIS
+        the document's neuron: ...
+        >>> len(losses)
+        2
+    """
     parser = argparse.ArgumentParser(prog="python -m demos.neuron", description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="out", help="folder for the picture (default: out)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
@@ -121,7 +172,7 @@ def main(argv=None):
 
     ref = NumpyNeuron(X.shape, rng=args.seed)
     neuron = Neuron.from_numpy(ref)
-    print("the document's neuron: w =", fmt(ref.w), f" b = {ref.b!r}  alpha = {ref.alpha}")
+    print("the document's neuron: w =", _fmt(ref.w), f" b = {ref.b!r}  alpha = {ref.alpha}")
     J, diff = compare(ref, neuron)
     write_graph(J, neuron, out_dir(args.out))
     losses = train(neuron, args.steps, args.lr)

@@ -133,6 +133,9 @@ def cross_entropy(logits, target_index):
             or not 0 <= target_index < len(logits):
         raise ValueError(f"cross_entropy: target_index must be an int in [0, {len(logits)}), "
                          f"got {target_index!r}")
+    for i, z in enumerate(logits):
+        if not isinstance(z, Value) and (isinstance(z, bool) or not isinstance(z, numbers.Real) or z != z):
+            raise TypeError(f"cross_entropy: logit {i} must be a Value or a real number, got {z!r}")
     logits = [z if isinstance(z, Value) else Value(z) for z in logits]
     top = max(z.data for z in logits)
     if not math.isfinite(top):

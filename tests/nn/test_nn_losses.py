@@ -106,6 +106,8 @@ def test_losses_accept_floats_and_single_values():
     (lambda: nn.cross_entropy([Value(1.0)], True), ValueError, "target_index"),
     (lambda: nn.cross_entropy([Value(1.0)], 0.0), ValueError, "target_index"),
     (lambda: nn.cross_entropy([], 0), ValueError, "empty"),
+    (lambda: nn.cross_entropy([Value(1.0), "2"], 0), TypeError, "cross_entropy: logit 1"),
+    (lambda: nn.cross_entropy([math.nan, 0.0], 0), TypeError, "cross_entropy: logit 0"),
     (lambda: nn.cross_entropy([Value(math.inf), Value(0.0)], 0), ValueError, "finite"),
 ])
 def test_bad_loss_inputs_are_clear_errors(call, err, match):
