@@ -229,7 +229,13 @@ class Compiled:
 
     # -- calling -----------------------------------------------------------------
     def __call__(self, *args):
-        """The function's value for every example: an array of shape ``(B,)``."""
+        """The function's value for every example: an array of shape ``(B,)``.
+
+        Example:
+            >>> import autograd
+            >>> autograd.compile(lambda x, y: x * y + 1.0)([1.0, 2.0], 3.0)
+            array([4., 7.])
+        """
         return self._run(args, grad=False)[0]
 
     def value_and_grad(self, *args):
@@ -238,6 +244,14 @@ class Compiled:
 
         ``input_grads`` has one array of shape ``(B,)`` per argument: each
         example's derivative with respect to that input.
+
+        Example:
+            >>> import autograd
+            >>> from autograd import Value
+            >>> w = Value(3.0)
+            >>> values, (dx,) = autograd.compile(lambda x: w * x * x).value_and_grad([1.0, 2.0])
+            >>> values, dx, w.grad
+            (array([ 3., 12.]), array([ 6., 12.]), 5.0)
         """
         values, input_grads, param_grads = self._run(args, grad=True)
         for p, g in zip(self.parameters, param_grads.tolist()):

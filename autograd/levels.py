@@ -36,6 +36,14 @@ class GatherPlan:
     ``same`` (one row repeated: sum first), ``unique`` (fancy ``+=`` is
     exact), ``dup`` (repeated rows: ``np.add.at``), or ``skip`` (constants
     only: nobody wants their gradient).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograd.levels import gather_plan
+        >>> grad = np.zeros((3, 2))
+        >>> gather_plan(np.array([2, 2])).add(grad, np.ones((2, 2)))
+        >>> grad[2]
+        array([2., 2.])
     """
 
     __slots__ = ("sel", "mode", "rows", "first")
@@ -93,6 +101,12 @@ class Elementwise:
     Forward and local derivatives come from the primitives table, evaluated
     with the numpy namespace on stacked operands of shape ``(k, B)`` (``(k, 1)``
     for shared ones, which broadcast).
+
+    Example:
+        >>> import autograd
+        >>> f = autograd.compile(lambda x, y: (x * y).tanh())
+        >>> [(type(s).__name__, s.prim.name, s.k) for s in f._steps]
+        [('Elementwise', 'mul', 1), ('Elementwise', 'tanh', 1)]
     """
 
     __slots__ = ("prim", "extra", "operands", "out_kind", "out", "k", "check")
@@ -122,7 +136,9 @@ class Elementwise:
         out = bufs[self.out_kind][self.out]
         local = self.prim.derivs(NUMPY, out, *ops, *self.extra)
         for (kind, plan), d in zip(self.operands, local):
-            if plan.mode != "skip":
+            if plan.first and plan.mode == "slice":
+                np.multiply(g, d, out=grads[kind][plan.sel])   # straight into fresh rows
+            elif plan.mode != "skip":
                 contrib = g if d.__class__ is float and d == 1.0 else g * d
                 if kind == S and contrib.shape[1] != 1:
                     contrib = contrib.sum(axis=1, keepdims=True)  # shared: batch sum
@@ -138,6 +154,17 @@ class Dot:
     over the previous layer's outputs), the ``vs`` part is one matrix
     product ``W @ X``; otherwise a batched product over gathered rows.  The
     product rule it restates is the table's: d/dx_i = w_i, d/dw_i = x_i.
+
+    Example:
+        >>> import autograd
+        >>> from autograd import Value
+        >>> W = [[Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]]
+        >>> f = autograd.compile(lambda a, b: autograd.sum([autograd.dot([a, b], w) for w in W]))
+        >>> step = f._steps[0]
+        >>> type(step).__name__, step.k, step.vs[0] is not None    # 2 nodes, one W @ X
+        ('Dot', 2, True)
+        >>> f([1.0], [1.0])
+        array([10.])
     """
 
     __slots__ = ("vs", "vv", "ss", "out_kind", "out", "k")
@@ -169,33 +196,34 @@ class Dot:
 
     def forward(self, bufs):
         Vb, Sb = bufs
-        k = self.k
-        acc = None
+        parts = []
         cache = None
         if self.vs is not None:
             W, X = self._vs_operands(bufs)
             if X.ndim == 2:
-                acc = np.dot(W, X)   # with out=, or as matmul, numpy may skip BLAS
+                parts.append(np.dot(W, X))   # with out=, or as matmul, numpy may skip BLAS
             else:
-                acc = np.einsum("kn,knb->kb", W, X)
+                parts.append(np.einsum("kn,knb->kb", W, X))
             cache = (W, X)
         if self.vv is not None:
             a, b, shape = self.vv
-            part = (Vb[a.sel] * Vb[b.sel]).reshape(shape + (-1,)).sum(axis=1)
-            acc = part if acc is None else np.add(acc, part, out=acc)
+            parts.append((Vb[a.sel] * Vb[b.sel]).reshape(shape + (-1,)).sum(axis=1))
         if self.ss is not None:
             a, b, shape, ones = self.ss
             if ones:
-                part = Sb[b.sel]
+                parts.append(Sb[b.sel])
             else:
                 part = Sb[a.sel, 0] * Sb[b.sel, 0]
-                part = (part if shape[1] == 1 else part.reshape(shape).sum(axis=1))[:, None]
-            acc = part if acc is None else np.add(acc, part, out=acc)
-        if acc is None:
-            acc = np.zeros((k, 1))
+                parts.append((part if shape[1] == 1 else part.reshape(shape).sum(axis=1))[:, None])
         target = bufs[self.out_kind][self.out]
-        if acc.base is not target.base or acc.shape != target.shape:
-            target[...] = acc
+        if not parts:
+            target[...] = 0.0
+        elif len(parts) == 1:
+            target[...] = parts[0]
+        else:
+            np.add(parts[0], parts[1], out=target)
+            for part in parts[2:]:
+                np.add(target, part, out=target)
         return cache
 
     def backward(self, bufs, grads, cache):

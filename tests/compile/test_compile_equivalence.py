@@ -96,6 +96,13 @@ def test_each_primitive_through_apply_on_a_parameter_only_node(name):
     assert_matches_eager(lambda x: fn(p, q) * x + fn(p, x), [p, q], batch(*yr))
 
 
+def test_dot_and_sum_on_parameters_alone():
+    p, q = Value(0.7), Value(-1.3)
+    fn = lambda x: (autograd.dot([1.0], [p]) * x + autograd.dot([p, q, 2.0], [q, 1.0, p])  # noqa: E731
+                    + autograd.sum([p, q, 1.0]) * autograd.dot([x, 1.0], [p, q]))
+    assert_matches_eager(fn, [p, q], batch(-2, 2))
+
+
 def test_shared_subexpressions_and_repeated_operands():
     w = Value(0.4)
 
@@ -127,14 +134,14 @@ def test_constant_and_input_only_outputs():
     np.testing.assert_array_equal(dx, [0.0, 0.0])
 
 
-def random_function(seed, n_nodes=30):
+def random_function(seed, n_nodes=30, n_params=2):
     """A seeded random DAG over every primitive, with shared subexpressions.
 
     Operands are bent into each primitive's domain (log of softplus + 0.1,
     a division by y*y + 0.5), so every example is valid.
     """
     rnd = random.Random(seed)
-    params = [Value(rnd.uniform(-1, 1)) for _ in range(2)]
+    params = [Value(rnd.uniform(-1, 1)) for _ in range(n_params)]
     recipe = [(rnd.choice(sorted(PRIMITIVE_CASES)),
                [rnd.randrange(10_000) for _ in range(4)], rnd.uniform(0.2, 2.5))
               for _ in range(n_nodes)]
@@ -181,9 +188,18 @@ def test_random_graphs_match_eager(seed):
     assert_matches_eager(fn, params, *rng.uniform(-1.5, 1.5, size=(3, 12)))
 
 
+@pytest.mark.parametrize("seed", range(100, 115))
+def test_random_graphs_rich_in_parameter_only_nodes_match_eager(seed):
+    fn, params = random_function(seed, n_params=8)
+    f = autograd.compile(fn)
+    assert any(step.out_kind == 1 for step in f._steps)   # some nodes are shared rows
+    rng = np.random.default_rng(seed)
+    assert_matches_eager(fn, params, *rng.uniform(-1.5, 1.5, size=(3, 12)))
+
+
 def test_input_grads_are_per_example_derivatives():
     w = Value(-0.8)
-    f = autograd.compile(lambda x, y: (x * y * w).sin() if False else (x * y * w).tanh())
+    f = autograd.compile(lambda x, y: (x * y * w).tanh())
     x, y = batch(-1, 1), batch(-1, 1)
     values, (dx, dy) = f.value_and_grad(x, y)
     # closed form: d tanh(u)/dx = (1 - tanh(u)^2) * y * w
