@@ -22,6 +22,32 @@ class Timing:
     repeats: int
 
 
+def _batch(fn, calls):
+    """Seconds per call of ``calls`` calls, including freeing their cyclic garbage.
+
+    micrograd's nodes hold closures that reference them, so its graphs are
+    cycles that only the cyclic collector frees, and in a training loop that
+    collection is part of every step.  The batch starts from a collected heap
+    (so no engine pays for another's garbage) and is charged the collection of
+    what it left: the time of that collection minus one of the clean heap.
+    Engines whose garbage is freed by reference counting leave nothing to
+    collect and are charged nothing.
+    """
+    gc.collect()
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    elapsed = time.perf_counter() - start
+    start = time.perf_counter()
+    found = gc.collect()
+    cleanup = time.perf_counter() - start
+    if found:
+        start = time.perf_counter()
+        gc.collect()
+        elapsed += max(0.0, cleanup - (time.perf_counter() - start))
+    return elapsed / calls
+
+
 def measure(fn, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0):
     """Time ``fn()`` warm; returns the :class:`Timing` and the first call's result.
 
@@ -41,11 +67,7 @@ def measure(fn, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0):
         samples.append(first)
     calls = 1 if first >= min_batch_seconds else math.ceil(min_batch_seconds / max(first, 1e-7))
     while len(samples) < repeats:
-        gc.collect()
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        samples.append((time.perf_counter() - start) / calls)
+        samples.append(_batch(fn, calls))
     return Timing(statistics.median(samples), min(samples), max(samples), calls, repeats), result
 
 
@@ -69,14 +91,7 @@ def measure_side_by_side(fns, repeats=5, min_batch_seconds=0.05, long_call_secon
     samples = [[] for _ in fns]
     for _ in range(repeats):
         for fn, n, out in zip(fns, calls, samples):
-            # micrograd's nodes hold closures that reference them (cycles): its
-            # garbage waits for the cyclic collector, which must not run on the
-            # next engine's clock.  Start every batch from a collected heap.
-            gc.collect()
-            start = time.perf_counter()
-            for _ in range(n):
-                fn()
-            out.append((time.perf_counter() - start) / n)
+            out.append(_batch(fn, n))
     return [(Timing(statistics.median(s), min(s), max(s), n, repeats), r)
             for s, n, r in zip(samples, calls, results)]
 
