@@ -41,7 +41,14 @@ def chaingrad_compile():
 
 
 def run(workload, engine, size, body, units=1):
-    """``body(row)`` fills ``row`` (timing, check); failures become the status."""
+    """``body(row)`` fills ``row`` (timing, check); failures become the status.
+
+    Example:
+        >>> def body(row):
+        ...     raise RecursionError
+        >>> run("b", "deep", "1,000 ops", body).status.split(" (")[0]
+        'RecursionError'
+    """
     row = Row(workload, engine, size, units=units)
     try:
         body(row)
@@ -92,6 +99,12 @@ def with_recursion_limit(limit, fn, stack_mb=512):
     micrograd's backward recurses once per graph level; the limit is restored
     afterwards and the big stack keeps the interpreter from overflowing the
     C stack instead of raising.
+
+    Example:
+        >>> def depth(n):
+        ...     return 0 if n == 0 else 1 + depth(n - 1)
+        >>> with_recursion_limit(5000, lambda: depth(3000))
+        3000
     """
     result, error = [], []
 

@@ -8,7 +8,15 @@ import numpy as np
 
 
 def step(params, X, Y, lr):
-    """One training step in place; returns the loss before the update and the gradients."""
+    """One training step in place; returns the loss before the update and the gradients.
+
+    Example:
+        >>> import numpy as np
+        >>> params = [(np.array([[2.0]]), np.array([0.0]))]      # y = 2x, linear
+        >>> loss, grads = step(params, np.array([[1.0]]), np.array([3.0]), lr=0.1)
+        >>> loss, grads[0][0].tolist(), params[0][0].tolist()   # (2 - 3)^2; d/dW = 2 (2 - 3) x
+        (1.0, [[-2.0]], [[2.2]])
+    """
     acts = [X]
     pres = []
     h = X
@@ -34,5 +42,11 @@ def step(params, X, Y, lr):
 
 
 def flat_grads(grads):
-    """Gradients in the suite's order: per layer, per neuron, its weights then its bias."""
+    """Gradients in the suite's order: per layer, per neuron, its weights then its bias.
+
+    Example:
+        >>> import numpy as np
+        >>> flat_grads([(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([5.0, 6.0]))]).tolist()
+        [1.0, 2.0, 5.0, 3.0, 4.0, 6.0]
+    """
     return np.concatenate([np.hstack([gW, gb[:, None]]).ravel() for gW, gb in grads])

@@ -47,7 +47,7 @@ def mlp_breakdown():
     loss = forward()
     order = topological_order(loss)
     edges = sum(len(n._args) for n in order)
-    print(f"MLP step graph: {len(order):,} nodes, {edges:,} operand edges")
+    print(f"MLP step graph: {len(order):,} nodes, {edges:,} operand slots")
     print(f"  step {_median_ms(step):.1f} ms = forward {_median_ms(forward):.1f} ms"
           f" + backward {_median_ms(loss.backward):.1f} ms"
           f" (of which topological_order {_median_ms(lambda: topological_order(loss)):.1f} ms)")

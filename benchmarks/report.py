@@ -9,6 +9,7 @@ PEER = "micrograd"
 
 
 def fmt_time(seconds):
+    """Seconds with a unit and 3 significant digits: ``fmt_time(0.00123)`` is ``'1.23 ms'``."""
     if seconds is None:
         return "-"
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
@@ -18,6 +19,7 @@ def fmt_time(seconds):
 
 
 def fmt_bytes(n):
+    """Bytes with a binary unit: ``fmt_bytes(2 << 20)`` is ``'2 MB'``."""
     if n is None:
         return "-"
     for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):

@@ -57,6 +57,11 @@ def measure(fn, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0):
     than ``long_call_seconds`` is warm enough on its own (its setup cost is
     noise against seconds): the first call becomes a sample and three in all
     bound the time.
+
+    Example:
+        >>> timing, first = measure(lambda: sum(range(100)), repeats=3, min_batch_seconds=0.001)
+        >>> first, timing.repeats, timing.low <= timing.median <= timing.high
+        (4950, 3, True)
     """
     start = time.perf_counter()
     result = fn()
@@ -77,6 +82,11 @@ def measure_side_by_side(fns, repeats=5, min_batch_seconds=0.05, long_call_secon
     Repeat ``r`` times every engine's batch in turn, so a slow spell of a
     shared machine slows all engines of the round alike and the ratios of the
     medians stay honest.  Returns ``[(Timing, first result)]`` in ``fns`` order.
+
+    Example:
+        >>> pairs = measure_side_by_side([lambda: 1, lambda: 2], repeats=2, min_batch_seconds=0.001)
+        >>> [first for _, first in pairs], [t.repeats for t, _ in pairs]
+        ([1, 2], [2, 2])
     """
     firsts, results, calls = [], [], []
     for fn in fns:
@@ -101,6 +111,10 @@ def peak_memory(fn):
 
     tracemalloc sees every Python allocation (numpy's buffers included); the
     call runs once untraced first so caches and lazy imports are not counted.
+
+    Example:
+        >>> peak_memory(lambda: bytearray(1 << 20)) >= 1 << 20
+        True
     """
     fn()
     gc.collect()

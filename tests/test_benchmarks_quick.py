@@ -108,3 +108,11 @@ def test_cli_quick_writes_markdown(tmp_path, capsys):
 def test_cli_rejects_unknown_workload():
     with pytest.raises(SystemExit):
         cli.main(["--quick", "--only", "z"])
+
+
+@pytest.mark.parametrize("module", ["timing", "numpy_mlp", "engines"])
+def test_benchmark_docstring_examples(module):
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(f"benchmarks.{module}"))
+    assert result.attempted > 0 and result.failed == 0
