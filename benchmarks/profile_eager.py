@@ -1,4 +1,4 @@
-"""Where the eager engine's time goes: ``python -m benchmarks.profile``.
+"""Where the eager engine's time goes: ``python -m benchmarks.profile_eager``.
 
 Three measurements behind the README's "where the time goes":
 forward vs backward (and the topological sort inside backward) of one MLP
