@@ -13,7 +13,9 @@ from .suite import WORKLOADS, run_all, titles
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Every engine on the same work, in one run: a table of medians and ratios.")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one repeat (seconds)")
     parser.add_argument("--only", help="comma-separated workloads among " + ",".join(WORKLOADS))
     parser.add_argument("--out", help="folder for results.md / results.png")
