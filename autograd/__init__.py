@@ -31,7 +31,12 @@ __all__ = [
     "Value", "grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError",
     "sum", "dot", "apply", "is_grad_enabled", "topological_order",
     "PRIMITIVES", "Primitive", "register", "compile", "TracingError",
+    "draw_dot", "to_text", "backward_frames", "render", "find_renderer",
 ]
+
+# Pictures load lazily: importing graphviz costs more than the whole engine.
+_VIZ = {"draw_dot": "viz_dot", "to_text": "viz_text", "backward_frames": "viz_frames",
+        "render": "viz_render", "find_renderer": "viz_render"}
 
 _HIPS_NAMES = {"elementwise_grad", "jacobian", "hessian", "value_and_grad", "make_vjp",
                "make_jvp", "holomorphic_grad", "grad_named", "hessian_tensor_product",
@@ -39,6 +44,10 @@ _HIPS_NAMES = {"elementwise_grad", "jacobian", "hessian", "value_and_grad", "mak
 
 
 def __getattr__(name):
+    if name in _VIZ:
+        import importlib
+        obj = globals()[name] = getattr(importlib.import_module(f".{_VIZ[name]}", __name__), name)
+        return obj
     if name in _HIPS_NAMES:
         raise ImportError(
             f"autograd.{name} is HIPS autograd's; this 'autograd' is chaingrad's "

@@ -84,7 +84,9 @@ class Compiled:
         self._build(out, inputs)
         # Rebuild with the parameters laid out in the order the matrix products
         # read them, so a layer's weights are a view of S, not a gather.
-        self._build(out, inputs, self._matmul_order())
+        order = self._matmul_order()
+        if order != list(self.parameters) or not isinstance(self._param_sel, slice):
+            self._build(out, inputs, order)
 
     # -- building --------------------------------------------------------------
     def _matmul_order(self):

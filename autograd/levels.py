@@ -84,6 +84,9 @@ def gather_plan(rows, skip=False, allow_same=True):
     """
     rows = np.asarray(rows, dtype=np.intp)
     k = len(rows)
+    if k == 1:   # most groups of a narrow graph: skip the numpy analysis
+        r = int(rows[0])
+        return GatherPlan(slice(r, r + 1), "skip" if skip else "slice", rows)
     if allow_same and k > 1 and (rows == rows[0]).all():
         sel, mode = slice(int(rows[0]), int(rows[0]) + 1), "same"
     elif k and (np.diff(rows) == 1).all():
@@ -173,7 +176,7 @@ class Dot:
         # vs: (x_plan_lined or None, x_plan_all, w_plan_all, shape) or None
         self.vs = vs
         self.vv = vv   # (a_plan, b_plan, (k, n)) or None
-        self.ss = ss   # (a_plan, b_plan, (k, n)) or None
+        self.ss = ss   # (a_plan, b_plan, (k, n), ones: a folded 1.0 bias) or None
         self.out_kind = out_kind
         self.out = out
         self.k = k

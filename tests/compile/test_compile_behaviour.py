@@ -76,6 +76,7 @@ def test_tracing_does_not_trip_domain_checks_but_the_batch_does():
     (lambda x: x ** (x * 0.0 + 2.0), [1.0, 0.0],
      r"^vpow\(0\.0, 2\.0\): a Value exponent needs a base > 0 \[batch example 1\]"),
     (lambda x: x.sqrt(), [4.0, -4.0], r"^sqrt\(-4\.0\): input must be >= 0 \[batch example 1\]"),
+    (lambda x: (-2.0) ** x, [1.0, 2.0], r"^rpow\(1\.0, -2\.0\): a Value exponent needs a base > 0"),
     (lambda x: x ** 0.5, [-8.0], r"^pow\(-8\.0, 0\.5\): a negative base"),
     (lambda x: (2.0 * x).exp(), [1.0, 500.0], r"^exp\(1000\.0\): result overflows a float \[batch example 1\]"),
     (lambda x: x - x * 2.0, [np.inf], r"^sub\(inf, inf\): result is NaN \[batch example 0\]"),

@@ -7,7 +7,7 @@ import pytest
 
 import autograd
 from autograd import PRIMITIVES, Value, apply
-from compile_reference import assert_close, assert_matches_eager, compiled, eager, mlp
+from compile_reference import assert_close, assert_matches_eager, compiled, mlp
 
 RNG = np.random.default_rng(12345)
 

@@ -1,0 +1,73 @@
+"""python -m demos.backprop: one self-contained page whose frames follow the
+order in which the real backward processes the nodes."""
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from autograd.primitives import PRIMITIVES
+from demos import backprop
+from viz_helpers import RENDERERS, require
+
+
+def _backward_order(monkeypatch, root):
+    seen = []
+    for prim in PRIMITIVES.values():
+        def spy(m, out, *args, _real=prim.derivs, _name=prim.name):
+            seen.append((_name, repr(out)))
+            return _real(m, out, *args)
+        monkeypatch.setattr(prim, "derivs", spy)
+    root.backward()
+    monkeypatch.undo()
+    return seen
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_page_frames_follow_backward(monkeypatch, tmp_path, renderer):
+    require(renderer)
+    path = backprop.write(str(tmp_path), renderer)
+    page = open(path, encoding="utf-8").read()
+    sections = page.split("<section")[1:]
+    assert len(sections) == len(backprop.EXAMPLES) == 2
+    for sec, (_, _, build) in zip(sections, backprop.EXAMPLES):
+        frames = re.findall(r'<div class="frame" data-step="(\d+)" data-op="(\w*)" '
+                            r'data-value="([^"]*)">', sec)
+        root, _ = build()                      # the same graph, built afresh
+        truth = _backward_order(monkeypatch, root)
+        assert [int(s) for s, _, _ in frames] == list(range(len(truth) + 1))
+        assert [(op, val) for _, op, val in frames[1:]] == truth
+        # two pictures per frame (plain, highlighted), each valid SVG
+        svgs = re.findall(r"<svg.*?</svg>", sec, re.S)
+        assert len(svgs) == 2 * len(frames)
+        for svg in svgs[:2]:
+            ET.fromstring(svg)
+
+
+def test_page_is_self_contained(tmp_path):
+    require("dot")
+    page = open(backprop.write(str(tmp_path)), encoding="utf-8").read()
+    assert page.count("<script>") == 1 and "<script src" not in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
+    assert "<link" not in page and "@import" not in page and "url(" not in page
+    assert 'class="prev"' in page and 'class="next"' in page
+
+
+def test_command_prints_the_path(tmp_path):
+    require("dot")
+    proc = subprocess.run([sys.executable, "-m", "demos.backprop", "--out", str(tmp_path)],
+                          capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == str(tmp_path / "backprop.html")
+    assert (tmp_path / "backprop.html").stat().st_size > 10_000
+
+
+def test_command_without_renderer_says_how_to_get_one(tmp_path):
+    env = {"PATH": str(tmp_path), "PYTHONPATH": ":".join(sys.path)}
+    code = ("import sys; from autograd import viz_render; "
+            "viz_render._script_dirs = lambda: []; "
+            "from demos.backprop import main; sys.exit(main(['--out', sys.argv[1]]))")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 1
+    assert "apt-get install graphviz" in proc.stderr and "chaingrad[render]" in proc.stderr

@@ -1,0 +1,118 @@
+"""backward_frames: the order Value.backward really uses, the gradients it
+really leaves, and no .grad touched."""
+import itertools
+import math
+
+import pytest
+
+import autograd
+from autograd import Value, backward_frames, topological_order
+from autograd.primitives import PRIMITIVES
+from viz_helpers import edges, values
+
+
+def _expr():
+    x = Value(0.8, label="x"); y = Value(-1.3, label="y"); b = Value(0.25, label="b")
+    h = (x * y + b).tanh()
+    out = h * h + (x / 2.0).exp() - y
+    return out, (x, y, b)
+
+
+def _f(x, y, b):
+    h = math.tanh(x * y + b)
+    return h * h + math.exp(x / 2) - y
+
+
+def _spy_backward(monkeypatch, root):
+    """Run the real backward, recording each node it processes as (op, data):
+    the engine calls its primitive's derivs once per node, in its order."""
+    seen = []
+    for prim in PRIMITIVES.values():
+        def spy(m, out, *args, _real=prim.derivs, _name=prim.name):
+            seen.append((_name, out))
+            return _real(m, out, *args)
+        monkeypatch.setattr(prim, "derivs", spy)
+    root.backward()
+    monkeypatch.undo()
+    return seen
+
+
+def test_frames_follow_backward_order_and_end_at_its_grads(monkeypatch):
+    root, leaves = _expr()
+    frames = list(backward_frames(root))
+    nodes = topological_order(root)
+    assert all(v.grad == 0.0 for v in nodes)                 # frames touched nothing
+    order = _spy_backward(monkeypatch, root)
+    assert len(frames) == 1 + len(order)
+    assert frames[0].step == 0 and frames[0].node is root
+    assert [(f.node.op, f.node.data) for f in frames[1:]] == order
+    last = frames[-1].grads
+    for v in nodes:
+        assert last[v] == v.grad                             # same sums, same order
+    for i, leaf in enumerate(leaves):                       # and the truth
+        xs = [v.data for v in leaves]
+        h = 1e-6
+        up = xs[:]; dn = xs[:]
+        up[i] += h; dn[i] -= h
+        assert last[leaf] == pytest.approx((_f(*up) - _f(*dn)) / (2 * h), rel=1e-6)
+
+
+def test_each_frame_shows_what_the_node_passes():
+    x = Value(3.0, label="x"); y = Value(-2.0, label="y")
+    out = (x * y) * 0.5                # d/d(xy) = 0.5; then d/dx = y, d/dy = x
+    frames = list(backward_frames(out))
+    assert [f.step for f in frames] == [0, 1, 2]
+    src1 = frames[1].source            # "* 0.5" passes 1 x 0.5 to x*y
+    assert ("v2", "o3", "0.5 × 1 = 0.5") in edges(src1)
+    src2 = frames[2].source            # x*y passes 0.5 x (-2) to x and 0.5 x 3 to y
+    assert ("v0", "o2", "-2 × 0.5 = -1") in edges(src2)
+    assert ("v1", "o2", "3 × 0.5 = 1.5") in edges(src2)
+    shown = {lab: g for lab, d, g in values(src2).values()}
+    assert shown["x"] == -1.0 and shown["y"] == 1.5
+    first = {lab: g for lab, d, g in values(frames[0].source).values()}
+    assert first["x"] == 0.0 and "Step 0 of 2" in frames[0].source
+
+
+def test_square_passes_twice():
+    x = Value(3.0, label="x")
+    frames = list(backward_frames(x * x))
+    assert frames[-1].grads[x] == 6.0
+    assert edges(frames[-1].source).count(("v0", "o1", "3 × 1 = 3")) == 2
+
+
+def test_custom_start_gradient_and_zero_paths():
+    x = Value(2.0, label="x")
+    out = x.relu() * 0.0 + x
+    frames = list(backward_frames(out, gradient=2.0))
+    assert frames[-1].grads[x] == 2.0
+    out.backward(2.0)
+    assert x.grad == 2.0
+
+
+def test_guard_and_errors():
+    y = x = Value(1.0)
+    for _ in range(200):
+        y = y + 1.0
+    with pytest.raises(ValueError, match="201 values, more than max_nodes=200"):
+        backward_frames(y)
+    first = list(itertools.islice(backward_frames(y, max_nodes=201), 3))
+    assert [f.node.data for f in first] == [201.0, 201.0, 200.0]
+    with pytest.raises(TypeError, match="backward_frames: root must be a Value"):
+        backward_frames([x])
+    with pytest.raises(ValueError, match="gradient"):
+        backward_frames(x, gradient=float("nan"))
+    with pytest.raises(ValueError, match="sqrt.*not finite"):
+        list(backward_frames(Value(0.0).sqrt()))
+    assert len(list(backward_frames(autograd.sum([x, 2.0])))) == 2
+
+
+def test_frame_without_renderer_shows_its_own_gradients_as_text(monkeypatch, tmp_path):
+    from autograd import viz_render
+    x = Value(3.0, label="x")
+    frames = list(backward_frames(x * 2.0))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(viz_render, "_script_dirs", lambda: [])
+    first = frames[0]._repr_mimebundle_()["text/plain"]
+    last = frames[1]._repr_mimebundle_()["text/plain"]
+    assert first.split("\n")[:2] == ["#1 = #0 * 2  data=6  grad=1", "  [∂ 2] #0 x  data=3  grad=0"]
+    assert last.split("\n")[1] == "  [∂ 2] #0 x  data=3  grad=2"
