@@ -300,21 +300,35 @@ def topological_order(root):
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order: expected a Value, got {type(root).__name__} {root!r}")
+    # The stack holds nodes to expand and, below each expanded node, the
+    # _EMIT marker that emits it once everything above (its operands) is done.
+    # No per-node tuple or iterator stays alive, so a deep graph does not feed
+    # millions of tracked objects to the cyclic garbage collector.
     order = []
-    seen = {root}
-    stack = [(root, iter(root._args))]
-    push = stack.append
+    seen = set()
+    stack = [root]
+    push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add
     while stack:
-        node, it = stack[-1]
-        for a in it:
+        node = pop()
+        if node is _EMIT:
+            emit(pop())
+            continue
+        if node in seen:
+            continue
+        mark(node)
+        args = node._args
+        if not args:  # a leaf waits for nothing: emit it without the marker round trip
+            emit(node)
+            continue
+        push(node)
+        push(_EMIT)
+        for a in args[::-1]:  # reversed, so the first operand is visited first
             if type(a) is not _float and a not in seen:
-                seen.add(a)
-                push((a, iter(a._args)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
+                push(a)
     return order
+
+
+_EMIT = object()
 
 
 def _new(prim, args, out):

@@ -1,0 +1,129 @@
+"""Workload (a): one training step of MLP(2, [16, 16, 1]) on fixed points.
+
+ReLU hidden layers, linear output, mean squared error over the batch, SGD:
+forward, zero grads, backward, update.  Every engine starts from the same
+weights, so the first step's loss and gradients must agree across engines.
+"""
+import numpy as np
+
+from . import engines, numpy_mlp
+from .engines import run_side_by_side
+
+SIZES = [2, 16, 16, 1]
+LR = 0.05
+NAME = "a"
+TITLE = "(a) MLP(2, [16, 16, 1]) training step"
+
+
+def problem(n_points, seed=0):
+    """Fixed points, targets, and initial ``[(W, b), ...]`` shared by every engine."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2.0, 2.0, (n_points, 2))
+    Y = np.sin(X[:, 0]) * X[:, 1]
+    layers = []
+    for nin, nout in zip(SIZES[:-1], SIZES[1:]):
+        bound = 1.0 / np.sqrt(nin)
+        layers.append((rng.uniform(-bound, bound, (nout, nin)), rng.uniform(-0.1, 0.1, nout)))
+    return X, Y, layers
+
+
+def _check(params):
+    """The first step's loss and every parameter's gradient (per neuron: w, then b)."""
+    return lambda loss: {"loss": np.array([loss]), "grads": np.array([p.grad for p in params])}
+
+
+def _state_dict(layers):
+    """Initial weights under nn's parameter names (layers.i.neurons.j.w.k / .b)."""
+    state = {}
+    for i, (W, b) in enumerate(layers):
+        for j in range(W.shape[0]):
+            for k in range(W.shape[1]):
+                state[f"layers.{i}.neurons.{j}.w.{k}"] = float(W[j, k])
+            state[f"layers.{i}.neurons.{j}.b"] = float(b[j])
+    return state
+
+
+def _micrograd(X, Y, layers):
+    mg_engine, mg_nn = engines.micrograd()
+    Value = mg_engine.Value
+    model = mg_nn.MLP(SIZES[0], SIZES[1:])
+    for layer, (W, b) in zip(model.layers, layers):
+        for neuron, w_row, b_j in zip(layer.neurons, W, b):
+            for p, w in zip(neuron.w, w_row):
+                p.data = float(w)
+            neuron.b.data = float(b_j)
+    params = model.parameters()
+    xs, ys, scale = X.tolist(), Y.tolist(), 1.0 / len(Y)
+
+    def step():
+        preds = [model(x) for x in xs]
+        loss = sum(((p - y) ** 2 for p, y in zip(preds, ys)), Value(0.0)) * scale
+        model.zero_grad()
+        loss.backward()
+        for p in params:
+            p.data -= LR * p.grad
+        return loss.data
+
+    return step, _check(params)
+
+
+def _chaingrad_model(layers):
+    nn = engines.chaingrad_nn()
+    model = nn.MLP(SIZES[0], SIZES[1:], activation="relu", rng=0)
+    model.load_state_dict(_state_dict(layers))
+    return nn, model, nn.SGD(model.parameters(), lr=LR)
+
+
+def _eager(X, Y, layers):
+    nn, model, opt = _chaingrad_model(layers)
+    xs, ys = X.tolist(), Y.tolist()
+
+    def step():
+        loss = nn.mse([model(x) for x in xs], ys)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.data
+
+    return step, _check(model.parameters())
+
+
+def _compiled(X, Y, layers):
+    compile_ = engines.chaingrad_compile()
+    _, model, opt = _chaingrad_model(layers)
+    scale = 1.0 / len(Y)
+    # Each example's share of the mean: the batch-summed gradient is then mse's.
+    f = compile_(lambda x0, x1, y: (model([x0, x1]) - y) ** 2 * scale)
+    x0, x1, ys = np.ascontiguousarray(X[:, 0]), np.ascontiguousarray(X[:, 1]), Y.copy()
+
+    def step():
+        opt.zero_grad()
+        values, _ = f.value_and_grad(x0, x1, ys)
+        opt.step()
+        return float(np.sum(values))
+
+    return step, _check(model.parameters())
+
+
+def _numpy(X, Y, layers):
+    params = [(W.copy(), b.copy()) for W, b in layers]
+    last = []
+
+    def step():
+        loss, grads = numpy_mlp.step(params, X, Y, LR)
+        last[:] = [grads]
+        return loss
+
+    return step, lambda loss: {"loss": np.array([loss]), "grads": numpy_mlp.flat_grads(last[0])}
+
+
+ENGINES = [("micrograd", _micrograd), ("chaingrad eager", _eager),
+           ("chaingrad compiled", _compiled), ("numpy by hand", _numpy)]
+
+
+def bench(quick=False):
+    """Rows for every engine: 100 points (8 with ``quick``), with peak memory."""
+    n = 8 if quick else 100
+    X, Y, layers = problem(n)
+    makers = [(engine, lambda row, f=f: f(X, Y, layers)) for engine, f in ENGINES]
+    return run_side_by_side(NAME, f"{n} points", makers, repeats=1 if quick else 5, memory=True)

@@ -1,0 +1,193 @@
+"""The results as a text table, as Markdown, as a check against the issue's targets, and as a plot."""
+import os
+import platform
+import sys
+
+import numpy as np
+
+PEER = "micrograd"
+
+
+def fmt_time(seconds):
+    """Seconds with a unit and 3 significant digits: ``fmt_time(0.00123)`` is ``'1.23 ms'``."""
+    if seconds is None:
+        return "-"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def fmt_bytes(n):
+    """Bytes with a binary unit: ``fmt_bytes(2 << 20)`` is ``'2 MB'``."""
+    if n is None:
+        return "-"
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n} B"
+
+
+def _find(rows, workload, size, pred):
+    for r in rows:
+        if r.workload == workload and r.size == size and r.ok and pred(r.engine):
+            return r
+    return None
+
+
+def _ratio_cells(rows, r):
+    """'x faster than micrograd' and 'x numpy's time', measured in this run."""
+    if not r.ok:
+        return "", ""
+    peer = _find(rows, r.workload, r.size, lambda e: e == PEER)
+    ref = _find(rows, r.workload, r.size, lambda e: e.startswith("numpy"))
+    vs_peer = "" if peer is None or peer is r else f"{peer.timing.median / r.timing.median:.3g}x faster"
+    vs_np = "" if ref is None or ref is r else f"{r.timing.median / ref.timing.median:.3g}x"
+    return vs_peer, vs_np
+
+
+HEADER = ["engine", "size", "median", "spread (min-max)", "per unit", "peak memory",
+          "vs micrograd", "time / numpy's", "note"]
+
+
+def table_rows(rows, workload):
+    out = []
+    for r in rows:
+        if r.workload != workload:
+            continue
+        if not r.ok:
+            out.append([r.engine, r.size, "-", "", "", "", "", "", "; ".join(filter(None, [r.status, r.note]))])
+            continue
+        t = r.timing
+        vs_peer, vs_np = _ratio_cells(rows, r)
+        per = fmt_time(r.per_unit) if r.units > 1 else ""
+        out.append([r.engine, r.size, fmt_time(t.median), f"{fmt_time(t.low)} - {fmt_time(t.high)}",
+                    per, fmt_bytes(r.peak_bytes), vs_peer, vs_np, r.note])
+    return out
+
+
+def _per_op(rows, engine, size):
+    r = _find(rows, "b", size, lambda e: e == engine)
+    return None if r is None else r.per_unit
+
+
+def targets(rows):
+    """``[(claim, measured, target, verdict)]`` for the issue's targets, from this run's ratios."""
+    res = []
+
+    def ratio(workload, num, den):
+        for r in rows:
+            if r.workload == workload and r.engine == num and r.ok:
+                d = _find(rows, workload, r.size, lambda e: e == den)
+                if d is not None:
+                    return d.timing.median / r.timing.median, r, d
+        return None, None, None
+
+    def add(claim, value, target, ok, text):
+        res.append((claim, text if value is not None else "not measured", target,
+                    "-" if value is None else ("met" if ok(value) else "MISSED")))
+
+    v, _, _ = ratio("a", "chaingrad eager", PEER)
+    add("(a) eager step vs micrograd", v, ">= 30x faster", lambda x: x >= 30, f"{v:.3g}x faster" if v else "")
+    e = next((r for r in rows if r.workload == "a" and r.engine == "chaingrad eager" and r.ok), None)
+    p = next((r for r in rows if r.workload == "a" and r.engine == PEER and r.ok), None)
+    m = p.peak_bytes / e.peak_bytes if e and p and e.peak_bytes else None
+    add("(a) eager peak memory vs micrograd", m, "<= 1/5", lambda x: x >= 5,
+        f"1/{m:.3g} ({fmt_bytes(e.peak_bytes)} vs {fmt_bytes(p.peak_bytes)})" if m else "")
+    v, _, _ = ratio("c", "chaingrad eager", PEER)
+    add("(c) eager vs micrograd", v, ">= 5x faster", lambda x: x >= 5, f"{v:.3g}x faster" if v else "")
+    sizes = [r.size for r in rows if r.workload == "b" and r.engine == "chaingrad eager"]
+    lo = _per_op(rows, "chaingrad eager", sizes[0]) if sizes else None
+    hi = _per_op(rows, "chaingrad eager", sizes[-1]) if sizes else None
+    f = hi / lo if lo and hi else None
+    add(f"(b) eager time/op at {sizes[-1]} vs {sizes[0]}" if sizes else "(b) eager time/op, longest vs shortest chain", f,
+        "<= 1.5x", lambda x: x <= 1.5, f"{f:.3g}x ({fmt_time(hi)} vs {fmt_time(lo)})" if f else "")
+    v, _, _ = ratio("a", "numpy by hand", "chaingrad compiled")
+    add("(a) compiled step vs numpy by hand", v, "<= 3x numpy's time", lambda x: x <= 3,
+        f"{v:.3g}x numpy's time" if v else "")
+    v, _, _ = ratio("d", "numpy closed form", "chaingrad compiled")
+    add("(d) compiled vs numpy closed form", v, "<= 5x numpy's time", lambda x: x <= 5,
+        f"{v:.3g}x numpy's time" if v else "")
+    return res
+
+
+def _text_table(header, body):
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *body)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(b) for b in body])
+
+
+def _md_table(header, body):
+    esc = lambda c: str(c).replace("|", "\\|")
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(esc(c) for c in b) + " |" for b in body]
+    return "\n".join(lines)
+
+
+def environment():
+    import numpy
+    blas = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_", "MKL_"))}
+    env = (f"Python {platform.python_version()}, numpy {numpy.__version__}, "
+           f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}")
+    if blas:
+        env += "; " + ", ".join(f"{k}={v}" for k, v in sorted(blas.items()))
+    return env
+
+
+def text(rows, titles):
+    parts = [f"chaingrad benchmarks ({environment()})"]
+    for key, title in titles:
+        parts += ["", title, _text_table(HEADER, table_rows(rows, key))]
+    parts += ["", "Targets (ratios measured in this run)",
+              _text_table(["claim", "measured", "target", "verdict"], targets(rows))]
+    return "\n".join(parts)
+
+
+def markdown(rows, titles, command):
+    parts = [f"Measured with `{command}` on {environment()}. Times are medians of "
+             "warm repeats; the spread is the fastest and slowest repeat. Only ratios "
+             "within one run are claims: the machine is shared and noisy."]
+    for key, title in titles:
+        parts += ["", f"**{title}**", "", _md_table(HEADER, table_rows(rows, key))]
+    parts += ["", "**Targets**", "", _md_table(["claim", "measured", "target", "verdict"], targets(rows))]
+    return "\n".join(parts) + "\n"
+
+
+def plot(rows, titles, path):
+    """A PNG with one panel per workload (log time axis); False without matplotlib."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, axes = plt.subplots(1, len(titles), figsize=(4.2 * len(titles), 4.0))
+    axes = np.atleast_1d(axes)
+    for ax, (key, title) in zip(axes, titles):
+        ok = [r for r in rows if r.workload == key and r.ok]
+        ax.set_title(title, fontsize=9, wrap=True)
+        ax.set_yscale("log")
+        if key == "b":
+            for engine in dict.fromkeys(r.engine for r in ok):
+                pts = [(r.units, r.per_unit) for r in ok if r.engine == engine]
+                ax.plot(*zip(*pts), marker="o", label=engine)
+            ax.set_xscale("log")
+            ax.set_xlabel("chain length (ops)")
+            ax.set_ylabel("seconds per op")
+            ax.legend(fontsize=8)
+        else:
+            ax.bar(range(len(ok)), [r.timing.median for r in ok],
+                   yerr=[[r.timing.median - r.timing.low for r in ok],
+                         [r.timing.high - r.timing.median for r in ok]], capsize=3)
+            ax.set_xticks(range(len(ok)))
+            ax.set_xticklabels([r.engine.replace("chaingrad ", "") for r in ok], rotation=30,
+                               ha="right", fontsize=8)
+            ax.set_ylabel("seconds per call")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return True
+
+
+def command_line():
+    return "python -m benchmarks" + ("" if len(sys.argv) < 2 else " " + " ".join(sys.argv[1:]))
