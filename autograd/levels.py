@@ -42,6 +42,8 @@ def batch_sum(a):
         >>> batch_sum(np.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
         [[3.0], [7.0]]
     """
+    if a.shape[1] == 1:       # a shared group's gradient: nothing to sum
+        return a
     ones = _ONES[0]
     if ones.shape[0] != a.shape[1]:
         ones = np.ones((a.shape[1], 1))
