@@ -19,7 +19,6 @@ Example:
     (array([ 8., 12.]), 16.0)
 """
 import math
-import operator
 
 import numpy as np
 
@@ -32,7 +31,6 @@ from .trace import TracingError, trace
 __all__ = ["compile", "Compiled", "TracingError"]
 
 _DOT = PRIMITIVES["dot"]
-_get_data = operator.attrgetter("data")
 # numpy raises (instead of warning) on the floating-point events that mean an
 # eager step would have refused or produced a NaN; the call is then replayed
 # example by example with the engine's own scalar rules (exact, slow, rare).
@@ -292,7 +290,9 @@ class Compiled:
             raise ValueError(f"compile: input {self.names[i]}[{b}] is NaN")
         Sb = self._s_init.copy()
         if len(self.parameters):
-            Sb[self._param_sel, 0] = list(map(_get_data, self.parameters))
+            # A comprehension, not map(attrgetter): its attribute reads take
+            # the interpreter's fast path for slots, about twice as fast.
+            Sb[self._param_sel, 0] = [p.data for p in self.parameters]
         return Vb, Sb
 
     def _run(self, args, grad):

@@ -23,9 +23,33 @@ import numpy as np
 
 from .primitives import NUMPY
 
-__all__ = ["V", "S", "GatherPlan", "gather_plan", "Elementwise", "Dot"]
+__all__ = ["V", "S", "GatherPlan", "gather_plan", "batch_sum", "Elementwise", "Dot"]
 
 V, S = 0, 1
+
+_ONES = [np.ones((0, 1))]   # the last batch size's column of ones, read-only
+
+
+def batch_sum(a):
+    """Each row of ``a`` (k, B) summed over the batch, shape (k, 1).
+
+    A product with a column of ones: BLAS does it in well under half the time
+    of ``a.sum(axis=1)`` on these small blocks (numpy's reduction machinery
+    costs more than the additions).
+
+    Example:
+        >>> import numpy as np
+        >>> batch_sum(np.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
+        [[3.0], [7.0]]
+    """
+    if a.shape[1] == 1:       # a shared group's gradient: nothing to sum
+        return a
+    ones = _ONES[0]
+    if ones.shape[0] != a.shape[1]:
+        ones = np.ones((a.shape[1], 1))
+        ones.flags.writeable = False
+        _ONES[0] = ones
+    return np.dot(a, ones)
 
 
 class GatherPlan:
@@ -144,7 +168,7 @@ class Elementwise:
             elif plan.mode != "skip":
                 contrib = g if d.__class__ is float and d == 1.0 else g * d
                 if kind == S and contrib.shape[1] != 1:
-                    contrib = contrib.sum(axis=1, keepdims=True)  # shared: batch sum
+                    contrib = batch_sum(contrib)  # shared: batch sum
                 plan.add(grads[kind], contrib)
 
 
@@ -259,7 +283,7 @@ class Dot:
                 b.add(GV, gb.reshape(-1, B))
         if self.ss is not None:
             a, b, shape, ones = self.ss
-            gsum = g.sum(axis=1, keepdims=True)      # (k, 1): shared rows sum over the batch
+            gsum = batch_sum(g)      # (k, 1): shared rows sum over the batch
             if ones:
                 b.add(GS, gsum)
                 return

@@ -73,10 +73,15 @@ class Optimizer:
 
     def _grads(self):
         grads = [p.grad for p in self.params]
-        for i, g in enumerate(grads):
-            if not math.isfinite(g):
-                raise ValueError(f"{type(self).__name__}.step: params[{i}].grad is {g!r}; "
-                                 "no parameter was changed")
+        # One sum instead of a check per gradient: an inf or NaN anywhere makes
+        # total - total NaN.  Only then (or when finite gradients overflow the
+        # sum) look for the culprit one by one.
+        total = sum(grads)
+        if total - total != 0.0:
+            for i, g in enumerate(grads):
+                if not math.isfinite(g):
+                    raise ValueError(f"{type(self).__name__}.step: params[{i}].grad is {g!r}; "
+                                     "no parameter was changed")
         return grads
 
 

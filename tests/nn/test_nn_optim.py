@@ -87,6 +87,27 @@ def test_a_non_finite_gradient_is_refused_and_nothing_changes(cls):
     assert [p.data for p in ps] == [1.0, 2.0]
 
 
+@pytest.mark.parametrize("cls", [SGD, Adam])
+@pytest.mark.parametrize("bad", [math.nan, -math.inf])
+def test_the_first_non_finite_gradient_is_named_among_many(cls, bad):
+    ps = [Value(float(i)) for i in range(50)]
+    opt = cls(ps, lr=0.1)
+    for p in ps:
+        p.grad = 1.0
+    ps[17].grad, ps[40].grad = bad, math.inf
+    with pytest.raises(ValueError, match=rf"params\[17\]\.grad is {bad!r}"):
+        opt.step()
+    assert [p.data for p in ps] == [float(i) for i in range(50)]
+
+
+def test_finite_gradients_whose_sum_overflows_are_accepted():
+    ps = [Value(0.0), Value(0.0)]
+    for p in ps:
+        p.grad = 1e308          # 1e308 + 1e308 is inf; each gradient is finite
+    SGD(ps, lr=1e-308).step()
+    assert [p.data for p in ps] == [-1e308 * 1e-308] * 2
+
+
 @pytest.mark.parametrize("ctor,match", [
     (lambda ps: SGD(ps, lr=0.0), "lr"), (lambda ps: SGD(ps, lr=-1.0), "lr"),
     (lambda ps: SGD(ps, lr=math.nan), "lr"), (lambda ps: SGD(ps, lr=math.inf), "lr"),
