@@ -245,33 +245,50 @@ class Value:
             12.0
         """
         gradient = _to_float(gradient, "backward gradient")
-        order = topological_order(self)
-        # Each pass propagates only its own gradient: park the existing grads,
-        # use .grad as the pass's buffer, then add the parked values back.
-        parked = [node.grad for node in order]
-        for node in order:
-            node.grad = 0.0
+        old_root = self.grad
+        order, parked = _backward_order(self)
         self.grad = gradient
-        for node in reversed(order):
-            prim = node._prim
-            if prim is None:
-                continue
-            g = node.grad
-            if g == 0.0:
-                continue
-            args = node._args
-            try:
-                local = prim.derivs(FLOAT, node.data,
-                                    *[a if type(a) is _float else a.data for a in args])
-            except (ZeroDivisionError, OverflowError, ValueError) as e:
-                raise ValueError(
-                    f"backward through {prim.name}({_fmt(args)}): "
-                    f"local derivative is not finite ({e})") from e
-            for a, d in zip(args, local):
-                if type(a) is not _float:
-                    a.grad += g * d
-        for node, old in zip(order, parked):
+        derivs = None
+        try:
+            for node in reversed(order):
+                g = node.grad
+                if g == 0.0:
+                    continue
+                args = node._args
+                prim = node._prim
+                derivs = prim.derivs
+                # Unary and binary nodes are most of a graph: unpack instead of
+                # building the operand list and zipping the derivatives.
+                n = len(args)
+                if n == 1:
+                    a = args[0]
+                    if type(a) is not _float:
+                        a.grad += g * derivs(FLOAT, node.data, a.data)[0]
+                elif n == 2:
+                    a, b = args
+                    va = type(a) is not _float
+                    vb = type(b) is not _float
+                    local = derivs(FLOAT, node.data, a.data if va else a, b.data if vb else b)
+                    if va:
+                        a.grad += g * local[0]
+                    if vb and len(local) == 2:  # not a parameter (pow's exponent)
+                        b.grad += g * local[1]
+                else:
+                    local = derivs(FLOAT, node.data,
+                                   *[a if type(a) is _float else a.data for a in args])
+                    for a, d in zip(args, local):
+                        if type(a) is not _float:
+                            a.grad += g * d
+        except (ZeroDivisionError, OverflowError, ValueError) as e:
+            if derivs is None:
+                raise
+            raise ValueError(
+                f"backward through {prim.name}({_fmt(args)}): "
+                f"local derivative is not finite ({e})") from e
+        for node, old in parked:
             node.grad += old
+        if not old_root:  # 0.0 or -0.0: not parked, but the sum is still taken
+            self.grad += old_root
 
 
 def _data(x):
@@ -312,6 +329,43 @@ def topological_order(root):
 
 
 _EMIT = object()
+
+
+def _backward_order(root):
+    """``topological_order`` without the leaves, for backward: the same order of
+    the other nodes, so gradients are summed in the same order.
+
+    Each pass propagates only its own gradient, so every reachable node's
+    ``.grad`` is zeroed as it is first met and the non-zero ones are returned
+    to be added back at the end (zero ones need nothing added: the pass's sum
+    never ends at -0.0).  Doing it here saves backward three passes.
+    """
+    order = []
+    parked = []
+    seen = set()
+    stack = [root]
+    push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add
+    while stack:
+        node = pop()
+        if node is _EMIT:
+            emit(pop())
+            continue
+        if node in seen:
+            continue
+        mark(node)
+        old = node.grad
+        if old:
+            parked.append((node, old))
+        node.grad = 0.0
+        args = node._args
+        if not args:  # a leaf, or a node with no operands: nothing to propagate
+            continue
+        push(node)
+        push(_EMIT)
+        for a in reversed(args):  # the first operand is visited first
+            if type(a) is not _float and a not in seen:
+                push(a)
+    return order, parked
 
 
 def _new(prim, args, out):
