@@ -35,6 +35,7 @@ _ADD, _SUB, _MUL, _DIV, _NEG = _P["add"], _P["sub"], _P["mul"], _P["div"], _P["n
 _POW, _RPOW, _VPOW = _P["pow"], _P["rpow"], _P["vpow"]
 _SUM, _DOT = _P["sum"], _P["dot"]
 _float = float
+_value_new = object.__new__
 
 
 def _to_float(x, what):
@@ -369,11 +370,11 @@ def _backward_order(root):
 
 
 def _new(prim, args, out):
-    v = Value.__new__(Value)
+    v = _value_new(Value)
     v.data = out
     v.grad = 0.0
     v.label = ""
-    if _grad_enabled.get():
+    if is_grad_enabled():
         v._prim = prim
         v._args = args
     else:
@@ -405,7 +406,20 @@ def _binary(prim, a, b):
 
 
 def _unary(prim, x):
-    return _new(prim, (x,), _forward(prim, (x.data,)))
+    # _forward's checks, inlined: one operand, a float result on success.
+    xd = x.data
+    dom = prim.domain
+    if dom is not None and not dom[0](xd):
+        return _new(prim, (x,), _fail(prim, (xd,), dom[1]))
+    try:
+        out = prim.forward(FLOAT, xd)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        out = _forward(prim, (xd,))  # re-run for the clear message
+    if out != out:
+        out = _fail(prim, (xd,), "result is NaN")
+    elif type(out) is not _float:
+        out = _float(out)
+    return _new(prim, (x,), out)
 
 
 def _nary(prim, seq, what):
