@@ -474,6 +474,34 @@ def sum(values):
     return _nary(_SUM, values, "sum")
 
 
+def _dot_rows(xs, rows):
+    """``[dot(xs, ws) for ws in rows]``, reading ``xs``'s data once for all rows.
+
+    For a layer: its neurons all read the same inputs.  ``xs`` and every row
+    are lists of Values and floats; anything else, and any failure, goes
+    through :func:`dot` for its normalising and its clear errors.
+    """
+    try:
+        xd = [a if type(a) is _float else a.data for a in xs]
+    except AttributeError:
+        return [dot(xs, ws) for ws in rows]
+    n = len(xd)
+    forward = _DOT.forward
+    nodes = []
+    for ws in rows:
+        try:
+            if len(ws) != n:
+                raise ValueError
+            out = forward(FLOAT, *xd, *[w if type(w) is _float else w.data for w in ws])
+            if out != out:
+                raise ValueError
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            nodes.append(dot(xs, ws))
+            continue
+        nodes.append(_new(_DOT, (*xs, *ws), out))
+    return nodes
+
+
 def dot(xs, ws):
     """sum(x_i * w_i) as ONE graph node (a neuron's weighted sum).
 
