@@ -346,6 +346,7 @@ def _backward_order(root):
     seen = set()
     stack = [root]
     push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add
+    covered = seen.issuperset
     while stack:
         node = pop()
         if node is _EMIT:
@@ -363,9 +364,14 @@ def _backward_order(root):
             continue
         push(node)
         push(_EMIT)
+        if covered(args):  # every operand met already: one C-level check
+            continue
         for a in reversed(args):  # the first operand is visited first
-            if type(a) is not _float and a not in seen:
-                push(a)
+            if a not in seen:
+                if type(a) is _float:
+                    mark(a)  # float constants join the set so covered() can pass
+                else:
+                    push(a)
     return order, parked
 
 
