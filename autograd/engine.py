@@ -309,6 +309,7 @@ def topological_order(root):
     seen = set()
     stack = [root]
     push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add
+    covered = seen.issuperset
     while stack:
         node = pop()
         if node is _EMIT:
@@ -323,9 +324,14 @@ def topological_order(root):
             continue
         push(node)
         push(_EMIT)
-        for a in args[::-1]:  # reversed, so the first operand is visited first
-            if type(a) is not _float and a not in seen:
-                push(a)
+        if covered(args):  # every operand met already: one C-level check
+            continue
+        for a in reversed(args):  # the first operand is visited first
+            if a not in seen:
+                if type(a) is _float:
+                    mark(a)  # float constants join the set so covered() can pass
+                else:
+                    push(a)
     return order
 
 
