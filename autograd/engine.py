@@ -370,6 +370,11 @@ def _backward_order(root):
             continue
         push(node)
         push(_EMIT)
+        if len(args) == 1:  # an activation: no temporary set for covered()
+            a = args[0]
+            if type(a) is not _float and a not in seen:
+                push(a)
+            continue
         if covered(args):  # every operand met already: one C-level check
             continue
         for a in reversed(args):  # the first operand is visited first
