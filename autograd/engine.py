@@ -509,7 +509,8 @@ def _dot_rows(xs, rows):
         try:
             if len(ws) != n:
                 raise ValueError
-            out = forward(FLOAT, *xd, *[w if type(w) is _float else w.data for w in ws])
+            # A layer's weights are Values: a float among them (no .data) takes dot's path.
+            out = forward(FLOAT, *xd, *[w.data for w in ws])
             if out != out:
                 raise ValueError
         except (AttributeError, TypeError, ValueError, OverflowError):
