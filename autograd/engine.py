@@ -35,6 +35,7 @@ _ADD, _SUB, _MUL, _DIV, _NEG = _P["add"], _P["sub"], _P["mul"], _P["div"], _P["n
 _POW, _RPOW, _VPOW = _P["pow"], _P["rpow"], _P["vpow"]
 _SUM, _DOT = _P["sum"], _P["dot"]
 _float = float
+_value_new = object.__new__
 
 
 def _to_float(x, what):
@@ -245,43 +246,71 @@ class Value:
             12.0
         """
         gradient = _to_float(gradient, "backward gradient")
-        order = topological_order(self)
-        # Each pass propagates only its own gradient: park the existing grads,
-        # use .grad as the pass's buffer, then add the parked values back.
-        parked = [node.grad for node in order]
-        for node in order:
-            node.grad = 0.0
+        old_root = self.grad
+        order, parked = _backward_order(self)
         self.grad = gradient
+        derivs = None
         try:
             for node in reversed(order):
-                prim = node._prim
-                if prim is None:
-                    continue
                 g = node.grad
                 if g == 0.0:
                     continue
                 args = node._args
-                try:
-                    local = prim.derivs(FLOAT, node.data,
-                                        *[a if type(a) is _float else a.data for a in args])
-                except (ZeroDivisionError, OverflowError, ValueError) as e:
-                    raise ValueError(
-                        f"backward through {prim.name}({_fmt(args)}): "
-                        f"local derivative is not finite ({e})") from e
-                for a, d in zip(args, local):
+                prim = node._prim
+                derivs = prim.derivs
+                # Unary and binary nodes are most of a graph: unpack instead of
+                # building the operand list and zipping the derivatives.
+                n = len(args)
+                if n == 1:
+                    a = args[0]
                     if type(a) is not _float:
+                        d = derivs(FLOAT, node.data, a.data)[0]
                         total = a.grad + g * d
                         if total != total:  # inf * 0 or inf - inf: never a silent NaN
                             _nan_gradient("backward", prim, args, g, d)
                         a.grad = total
-        except BaseException:
+                elif n == 2:
+                    a, b = args
+                    va = type(a) is not _float
+                    vb = type(b) is not _float
+                    local = derivs(FLOAT, node.data, a.data if va else a, b.data if vb else b)
+                    if va:
+                        total = a.grad + g * local[0]
+                        if total != total:
+                            _nan_gradient("backward", prim, args, g, local[0])
+                        a.grad = total
+                    if vb and len(local) == 2:  # not a parameter (pow's exponent)
+                        total = b.grad + g * local[1]
+                        if total != total:
+                            _nan_gradient("backward", prim, args, g, local[1])
+                        b.grad = total
+                else:
+                    local = derivs(FLOAT, node.data,
+                                   *[a if type(a) is _float else a.data for a in args])
+                    for a, d in zip(args, local):
+                        if type(a) is not _float:
+                            total = a.grad + g * d
+                            if total != total:
+                                _nan_gradient("backward", prim, args, g, d)
+                            a.grad = total
+        except BaseException as e:
             # A failed pass must not leave half a gradient behind (or lose
             # what earlier passes accumulated): put every .grad back.
-            for node, old in zip(order, parked):
+            for node in topological_order(self):
+                node.grad = 0.0
+            for node, old in parked:
                 node.grad = old
+            self.grad = old_root
+            if derivs is not None and isinstance(e, (ZeroDivisionError, OverflowError)) or (
+                    derivs is not None and type(e) is ValueError and "gradient is NaN" not in str(e)):
+                raise ValueError(
+                    f"backward through {prim.name}({_fmt(args)}): "
+                    f"local derivative is not finite ({e})") from e
             raise
-        for node, old in zip(order, parked):
+        for node, old in parked:
             node.grad += old
+        if not old_root:  # 0.0 or -0.0: not parked, but the sum is still taken
+            self.grad += old_root
 
 
 def _nan_gradient(where, prim, args, g, d):
@@ -308,6 +337,7 @@ def topological_order(root):
     seen = set()
     stack = [root]
     push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add
+    covered = seen.issuperset
     while stack:
         node = pop()
         if node is _EMIT:
@@ -322,21 +352,74 @@ def topological_order(root):
             continue
         push(node)
         push(_EMIT)
-        for a in args[::-1]:  # reversed, so the first operand is visited first
-            if type(a) is not _float and a not in seen:
-                push(a)
+        if covered(args):  # every operand met already: one C-level check
+            continue
+        for a in reversed(args):  # the first operand is visited first
+            if a not in seen:
+                if type(a) is _float:
+                    mark(a)  # float constants join the set so covered() can pass
+                else:
+                    push(a)
     return order
 
 
 _EMIT = object()
 
 
+def _backward_order(root):
+    """``topological_order`` without the leaves, for backward: the same order of
+    the other nodes, so gradients are summed in the same order.
+
+    Each pass propagates only its own gradient, so every reachable node's
+    ``.grad`` is zeroed as it is first met and the non-zero ones are returned
+    to be added back at the end (zero ones need nothing added: the pass's sum
+    never ends at -0.0).  Doing it here saves backward three passes.
+    """
+    order = []
+    parked = []
+    seen = set()
+    stack = [root]
+    push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add
+    covered = seen.issuperset
+    while stack:
+        node = pop()
+        if node is _EMIT:
+            emit(pop())
+            continue
+        if node in seen:
+            continue
+        mark(node)
+        old = node.grad
+        if old:
+            parked.append((node, old))
+        node.grad = 0.0
+        args = node._args
+        if not args:  # a leaf, or a node with no operands: nothing to propagate
+            continue
+        push(node)
+        push(_EMIT)
+        if len(args) == 1:  # an activation: no temporary set for covered()
+            a = args[0]
+            if type(a) is not _float and a not in seen:
+                push(a)
+            continue
+        if covered(args):  # every operand met already: one C-level check
+            continue
+        for a in reversed(args):  # the first operand is visited first
+            if a not in seen:
+                if type(a) is _float:
+                    mark(a)  # float constants join the set so covered() can pass
+                else:
+                    push(a)
+    return order, parked
+
+
 def _new(prim, args, out):
-    v = Value.__new__(Value)
+    v = _value_new(Value)
     v.data = out
     v.grad = 0.0
     v.label = ""
-    if _grad_enabled.get():
+    if is_grad_enabled():
         v._prim = prim
         v._args = args
     else:
@@ -368,7 +451,20 @@ def _binary(prim, a, b):
 
 
 def _unary(prim, x):
-    return _new(prim, (x,), _forward(prim, (x.data,)))
+    # _forward's checks, inlined: one operand, a float result on success.
+    xd = x.data
+    dom = prim.domain
+    if dom is not None and not dom[0](xd):
+        return _new(prim, (x,), _fail(prim, (xd,), dom[1]))
+    try:
+        out = prim.forward(FLOAT, xd)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        out = _forward(prim, (xd,))  # re-run for the clear message
+    if out != out:
+        out = _fail(prim, (xd,), "result is NaN")
+    elif type(out) is not _float:
+        out = _float(out)
+    return _new(prim, (x,), out)
 
 
 def _nary(prim, seq, what):
@@ -444,6 +540,35 @@ def sum(values):
     if isinstance(values, Value):
         raise TypeError("sum: expected a sequence of Values and numbers, got one Value")
     return _nary(_SUM, _sequence(values, "sum", "values"), "sum")
+
+
+def _dot_rows(xs, rows):
+    """``[dot(xs, ws) for ws in rows]``, reading ``xs``'s data once for all rows.
+
+    For a layer: its neurons all read the same inputs.  ``xs`` and every row
+    are lists of Values and floats; anything else, and any failure, goes
+    through :func:`dot` for its normalising and its clear errors.
+    """
+    try:
+        xd = [a if type(a) is _float else a.data for a in xs]
+    except AttributeError:
+        return [dot(xs, ws) for ws in rows]
+    n = len(xd)
+    forward = _DOT.forward
+    nodes = []
+    for ws in rows:
+        try:
+            if len(ws) != n:
+                raise ValueError
+            # A layer's weights are Values: a float among them (no .data) takes dot's path.
+            out = forward(FLOAT, *xd, *[w.data for w in ws])
+            if out != out:
+                raise ValueError
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            nodes.append(dot(xs, ws))
+            continue
+        nodes.append(_new(_DOT, (*xs, *ws), out))
+    return nodes
 
 
 def dot(xs, ws):

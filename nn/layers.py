@@ -33,6 +33,7 @@ __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS"]
 ACTIVATIONS = ("leaky_relu", "relu", "tanh", "sigmoid", "linear")
 _METHOD = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid}
 _dot = autograd.dot
+_dot_rows = autograd.engine._dot_rows
 _float = float
 
 
@@ -80,6 +81,13 @@ def _inputs(x, nin, where):
                 raise ValueError(f"{where}: an input is NaN")
         out.append(v)
     return out
+
+
+def _layer_forward(neurons, ext):
+    # The neurons' dot nodes first, reading the shared inputs' data once,
+    # then each neuron's activation.
+    zs = _dot_rows(ext, [n._wb for n in neurons])
+    return [n._activate(z) for n, z in zip(neurons, zs)]
 
 
 class Neuron(Module):
@@ -151,7 +159,9 @@ class Neuron(Module):
 
     def _forward(self, ext):
         # ext: the checked inputs followed by the constant 1.0 for the bias.
-        z = _dot(ext, self._wb)
+        return self._activate(_dot(ext, self._wb))
+
+    def _activate(self, z):
         act = self.activation
         if act == "leaky_relu":
             return z.leaky_relu(self.alpha)
@@ -231,7 +241,7 @@ class Layer(Module):
     def __call__(self, x):
         ext = _inputs(x, self.nin, self._describe())
         ext.append(1.0)
-        return [n._forward(ext) for n in self.neurons]
+        return _layer_forward(self.neurons, ext)
 
 
 class MLP(Module):
@@ -286,6 +296,5 @@ class MLP(Module):
         x = _inputs(x, self.nin, self._describe())
         for layer in self.layers:
             x.append(1.0)
-            neurons = layer.neurons
-            x = [n._forward(x) for n in neurons]
+            x = _layer_forward(layer.neurons, x)
         return x[0] if len(x) == 1 else x
