@@ -301,8 +301,10 @@ class Value:
             for node, old in parked:
                 node.grad = old
             self.grad = old_root
-            if derivs is not None and isinstance(e, (ZeroDivisionError, OverflowError)) or (
-                    derivs is not None and type(e) is ValueError and "gradient is NaN" not in str(e)):
+            # A rule that failed on its operands (sqrt at 0) is named here; our
+            # own NaN-gradient error already names the op.
+            if derivs is not None and isinstance(e, (ZeroDivisionError, OverflowError, ValueError)) \
+                    and not isinstance(e, _NaNGradient):
                 raise ValueError(
                     f"backward through {prim.name}({_fmt(args)}): "
                     f"local derivative is not finite ({e})") from e
@@ -313,8 +315,12 @@ class Value:
             self.grad += old_root
 
 
+class _NaNGradient(ValueError):
+    """A gradient that would be NaN (inf * 0, inf - inf): a ValueError naming the op."""
+
+
 def _nan_gradient(where, prim, args, g, d):
-    raise ValueError(f"{where} through {prim.name}({_fmt(args)}): gradient is NaN "
+    raise _NaNGradient(f"{where} through {prim.name}({_fmt(args)}): gradient is NaN "
                      f"(incoming gradient {g!r}, local derivative {d!r})")
 
 
