@@ -19,6 +19,7 @@ Example:
     (array([ 8., 12.]), 16.0)
 """
 import math
+import threading
 
 import numpy as np
 
@@ -85,6 +86,7 @@ class Compiled:
         order = self._matmul_order()
         if order != list(self.parameters) or not isinstance(self._param_sel, slice):
             self._build(out, inputs, order)
+        self._local = threading.local()   # each thread's buffers (see _Run)
 
     # -- building --------------------------------------------------------------
     def _matmul_order(self):
@@ -259,6 +261,8 @@ class Compiled:
         return values, input_grads
 
     def _batch(self, args):
+        """This thread's buffers for the batch, with the inputs and the
+        parameters' current data written in."""
         if len(args) != self._nin:
             raise TypeError(f"compile: {self._fn_name} takes {self._nin} input(s) "
                             f"{self.names}, got {len(args)}")
@@ -279,43 +283,49 @@ class Compiled:
                     raise ValueError(f"compile: input {name} has {len(arr)} examples, "
                                      f"the others {size}")
             arrays.append(arr)
-        size = 1 if size is None else size
-        Vb = np.empty((self._nv, size))
+        run = self._buffers(1 if size is None else size)
+        Vb = run.bufs[V]
         for i, arr in enumerate(arrays):
             Vb[i] = arr
-        with np.errstate(over="ignore", invalid="ignore"):  # huge or ±inf inputs are valid
-            maybe_nan = self._nin and np.isnan(Vb[:self._nin].sum())
-        if maybe_nan and np.isnan(Vb[:self._nin]).any():
+        if self._nin and np.isnan(Vb[:self._nin]).any():
             i, b = np.argwhere(np.isnan(Vb[:self._nin]))[0]
             raise ValueError(f"compile: input {self.names[i]}[{b}] is NaN")
-        Sb = self._s_init.copy()
-        if len(self.parameters):
+        if self.parameters:
             # A comprehension, not map(attrgetter): its attribute reads take
             # the interpreter's fast path for slots, about twice as fast.
-            Sb[self._param_sel, 0] = [p.data for p in self.parameters]
-        return Vb, Sb
+            run.params[:] = [p.data for p in self.parameters]
+        return run
+
+    def _buffers(self, size):
+        """This thread's :class:`_Run` for batches of ``size``, kept between
+        calls (only the last size, so a huge batch's memory is not held
+        after a smaller one)."""
+        run = getattr(self._local, "run", None)
+        if run is None or run.size != size:
+            run = self._local.run = _Run(self, size)
+        return run
 
     def _run(self, args, grad):
-        Vb, Sb = self._batch(args)
-        bufs = (Vb, Sb)
+        run = self._batch(args)
+        bufs, grads = run.bufs, run.grads
         try:
             with np.errstate(**_STRICT):
-                caches = [step.forward(bufs) for step in self._steps]
+                caches = [forward() for forward in run.forwards]
                 values = self._values(bufs)
                 if np.isnan(values.sum()):
                     raise FloatingPointError
                 if not grad:
                     return values, None, None
-                GV = np.empty_like(Vb)
-                for rows in self._zero_rows:
-                    GV[rows] = 0.0
-                grads = (GV, np.zeros_like(Sb))
+                for rows in run.zero_rows:
+                    rows[...] = 0.0
+                grads[S].fill(0.0)
                 self._seed(grads, values.shape[0])
-                for step, cache in zip(reversed(self._steps), reversed(caches)):
-                    step.backward(bufs, grads, cache)
+                for backward, cache in zip(run.backwards, reversed(caches)):
+                    backward(cache)
         except FloatingPointError:
-            return self._replay(Vb, Sb, grad)
-        return values, tuple(grads[V][:self._nin].copy()), grads[S][self._param_sel, 0]
+            return self._replay(bufs[V], bufs[S], grad)
+        return (values, tuple(grads[V][:self._nin].copy()),
+                grads[S][self._param_sel, 0].copy())
 
     def _values(self, bufs):
         out, size = self._out, bufs[V].shape[1]
@@ -389,6 +399,42 @@ class Compiled:
     def __repr__(self):
         return (f"<compiled {self._fn_name}{self.names}: {len(self.parameters)} parameters, "
                 f"depth {self.depth}, {self.n_groups} groups>")
+
+
+class _Run:
+    """One thread's buffers for one batch size, and the steps bound to them.
+
+    The buffers live as long as the batch size stays the same, so every
+    slice a step reads is a view made once here, not on every call.
+    Results handed to the caller are always copies.
+    """
+
+    __slots__ = ("size", "bufs", "grads", "params", "forwards", "backwards", "zero_rows")
+
+    def __init__(self, compiled, size):
+        self.size = size
+        Sb = compiled._s_init.copy()
+        self.bufs = (np.empty((compiled._nv, size)), Sb)
+        self.grads = (np.empty((compiled._nv, size)), np.zeros_like(Sb))
+        self.params = Sb[compiled._param_sel, 0]
+        if not isinstance(compiled._param_sel, slice):
+            self.params = _FancyRows(Sb, compiled._param_sel)
+        bound = [step.bind(self.bufs, self.grads) for step in compiled._steps]
+        self.forwards = [f for f, _ in bound]
+        self.backwards = [b for _, b in reversed(bound)]
+        self.zero_rows = [self.grads[V][rows] for rows in compiled._zero_rows]
+
+
+class _FancyRows:
+    """``rows[:] = data`` writing parameters into scattered rows of S."""
+
+    __slots__ = ("buf", "rows")
+
+    def __init__(self, buf, rows):
+        self.buf, self.rows = buf, rows
+
+    def __setitem__(self, _, data):
+        self.buf[self.rows, 0] = data
 
 
 def _first_row(item):

@@ -122,6 +122,43 @@ def gather_plan(rows, skip=False, allow_same=True):
     return GatherPlan(sel, "skip" if skip else mode, rows)
 
 
+def _reader(buf, sel, shape=None):
+    """A zero-argument function returning ``buf[sel]`` (reshaped to ``shape``).
+
+    A slice gives a view, computed once when the step is bound: the buffers
+    persist across calls, so the view keeps seeing each call's data.  A
+    fancy index has to gather on every call.
+    """
+    if type(sel) is slice:
+        view = buf[sel] if shape is None else buf[sel].reshape(shape)
+        return lambda: view
+    if shape is None:
+        return lambda: buf[sel]
+    return lambda: buf[sel].reshape(shape)
+
+
+def _scatter(plan, grad, shared):
+    """A one-argument function adding a contribution into ``plan``'s rows of
+    ``grad`` (summed over the batch first when the rows are ``shared``), or
+    ``None`` when nobody wants these gradients."""
+    if plan.mode == "skip":
+        return None
+    if plan.first and plan.mode == "slice":
+        view = grad[plan.sel]
+
+        def assign(contrib):
+            view[...] = contrib
+        return assign
+    if plan.mode == "slice":
+        view = grad[plan.sel]
+        if shared:
+            return lambda contrib: np.add(view, batch_sum(contrib), out=view)
+        return lambda contrib: np.add(view, contrib, out=view)
+    if shared:
+        return lambda contrib: plan.add(grad, batch_sum(contrib))
+    return lambda contrib: plan.add(grad, contrib)
+
+
 class Elementwise:
     """One group of a fixed-arity (or small variadic) primitive.
 
@@ -145,31 +182,65 @@ class Elementwise:
         self.out_kind = out_kind
         self.out = out              # slice of the output buffer
         self.k = k
-        self.check = check          # check(prim, ops, extra): domain on the batch
+        self.check = check          # check(prim, ops, extra, operands): domain on the batch
 
     def v_plans(self):
         """The plans that write batch-row gradients, in backward's order."""
         return [plan for kind, plan in self.operands if kind == V and plan.mode != "skip"]
 
-    def forward(self, bufs):
-        ops = [bufs[kind][plan.sel] for kind, plan in self.operands]
-        if self.prim.domain is not None:
-            self.check(self.prim, ops, self.extra, self.operands)
-        bufs[self.out_kind][self.out] = self.prim.forward(NUMPY, *ops, *self.extra)
-        return ops
+    def bind(self, bufs, grads):
+        """``(forward, backward)`` for one set of buffers.
 
-    def backward(self, bufs, grads, ops):
-        g = grads[self.out_kind][self.out]
+        ``forward()`` writes the group's rows and returns the operands it
+        read; ``backward(operands)`` adds the group's gradient contributions.
+        Every view and branch is settled here, once per batch size, so a
+        call runs little more than the numpy operations themselves.
+        """
+        prim, extra, operands = self.prim, self.extra, self.operands
+        fwd, derivs, check = prim.forward, prim.derivs, self.check
         out = bufs[self.out_kind][self.out]
-        local = self.prim.derivs(NUMPY, out, *ops, *self.extra)
-        for (kind, plan), d in zip(self.operands, local):
-            if plan.first and plan.mode == "slice":
-                np.multiply(g, d, out=grads[kind][plan.sel])   # straight into fresh rows
-            elif plan.mode != "skip":
-                contrib = g if d.__class__ is float and d == 1.0 else g * d
-                if kind == S and contrib.shape[1] != 1:
-                    contrib = batch_sum(contrib)  # shared: batch sum
-                plan.add(grads[kind], contrib)
+        g = grads[self.out_kind][self.out]
+        readers = [_reader(bufs[kind], plan.sel) for kind, plan in operands]
+        if all(type(plan.sel) is slice for _, plan in operands):
+            fixed = [read() for read in readers]
+
+            def gather():
+                return fixed
+        else:
+            def gather():
+                return [read() for read in readers]
+
+        if prim.domain is None:
+            def forward():
+                ops = gather()
+                out[...] = fwd(NUMPY, *ops, *extra)
+                return ops
+        else:
+            def forward():
+                ops = gather()
+                check(prim, ops, extra, operands)
+                out[...] = fwd(NUMPY, *ops, *extra)
+                return ops
+
+        shared_out = self.out_kind == S
+        adds = []
+        for kind, plan in operands:
+            if plan.mode != "skip" and plan.first and plan.mode == "slice":
+                # Fresh rows: the product goes straight in, no temporary.
+                view = grads[kind][plan.sel]
+                adds.append(lambda d, view=view: np.multiply(g, d, out=view))
+            else:
+                scatter = _scatter(plan, grads[kind], kind == S and not shared_out)
+                adds.append(None if scatter is None else
+                            lambda d, scatter=scatter: scatter(
+                                g if d.__class__ is float and d == 1.0 else g * d))
+
+        def backward(ops):
+            for add, d in zip(adds, derivs(NUMPY, out, *ops, *extra)):
+                if add is not None:
+                    add(d)
+
+        return forward, backward
 
 
 class Dot:
@@ -214,80 +285,124 @@ class Dot:
             plans += [self.vv[0], self.vv[1]]
         return [p for p in plans if p.mode != "skip"]
 
-    def _vs_operands(self, bufs):
-        x_lined, x_all, w_all, shape = self.vs
-        W = bufs[S][w_all.sel, 0].reshape(shape)
-        if x_lined is not None:
-            return W, bufs[V][x_lined.sel]
-        return W, bufs[V][x_all.sel].reshape(shape + (-1,))
-
-    def forward(self, bufs):
-        Vb, Sb = bufs
-        parts = []
-        cache = None
-        if self.vs is not None:
-            W, X = self._vs_operands(bufs)
-            if X.ndim == 2:
-                parts.append(np.dot(W, X))   # with out=, or as matmul, numpy may skip BLAS
-            else:
-                parts.append(np.einsum("kn,knb->kb", W, X))
-            cache = (W, X)
-        if self.vv is not None:
-            a, b, shape = self.vv
-            parts.append((Vb[a.sel] * Vb[b.sel]).reshape(shape + (-1,)).sum(axis=1))
-        if self.ss is not None:
-            a, b, shape, ones = self.ss
-            if ones:
-                parts.append(Sb[b.sel])
-            else:
-                part = Sb[a.sel, 0] * Sb[b.sel, 0]
-                parts.append((part if shape[1] == 1 else part.reshape(shape).sum(axis=1))[:, None])
-        target = bufs[self.out_kind][self.out]
-        if not parts:
-            target[...] = 0.0
-        elif len(parts) == 1:
-            target[...] = parts[0]
-        else:
-            np.add(parts[0], parts[1], out=target)
-            for part in parts[2:]:
-                np.add(target, part, out=target)
-        return cache
-
-    def backward(self, bufs, grads, cache):
+    def bind(self, bufs, grads):
+        """``(forward, backward)`` for one set of buffers, as :meth:`Elementwise.bind`."""
         Vb, Sb = bufs
         GV, GS = grads
+        target = bufs[self.out_kind][self.out]
         g = grads[self.out_kind][self.out]
+        parts, backs = [], []
         if self.vs is not None:
-            x_lined, x_all, w_all, shape = self.vs
-            W, X = cache
-            if X.ndim == 2:
-                # np.dot, and a broadcast product for one row: numpy's matmul
-                # takes a slow non-BLAS loop for some of these shapes.
-                if x_lined.mode != "skip":
-                    x_lined.add(GV, W.T * g if W.shape[0] == 1 else np.dot(W.T, g))
-                gw = np.dot(g, X.T)
-            else:
-                if x_all.mode != "skip":
-                    x_all.add(GV, (W[:, :, None] * g[:, None, :]).reshape(-1, g.shape[1]))
-                gw = np.einsum("kb,knb->kn", g, X)
-            if w_all.mode != "skip":
-                w_all.add(GS, gw.reshape(-1, 1))
+            self._bind_vs(Vb, Sb, GV, GS, g, parts, backs)
         if self.vv is not None:
-            a, b, shape = self.vv
-            B = g.shape[1]
-            ga = g[:, None, :] * Vb[b.sel].reshape(shape + (B,))
-            gb = g[:, None, :] * Vb[a.sel].reshape(shape + (B,))
-            if a.mode != "skip":
-                a.add(GV, ga.reshape(-1, B))
-            if b.mode != "skip":
-                b.add(GV, gb.reshape(-1, B))
+            self._bind_vv(Vb, GV, g, parts, backs)
         if self.ss is not None:
-            a, b, shape, ones = self.ss
+            self._bind_ss(Sb, GS, g, parts, backs)
+
+        if not parts:
+            def forward():
+                target[...] = 0.0
+        elif len(parts) == 1:
+            part = parts[0]
+
+            def forward():
+                target[...] = part()
+        elif len(parts) == 2:
+            first, second = parts
+
+            def forward():
+                np.add(first(), second(), out=target)
+        else:
+            def forward():
+                np.add(parts[0](), parts[1](), out=target)
+                for part in parts[2:]:
+                    np.add(target, part(), out=target)
+
+        def backward(_):
+            for back in backs:
+                back()
+
+        return forward, backward
+
+    def _bind_vs(self, Vb, Sb, GV, GS, g, parts, backs):
+        x_lined, x_all, w_all, shape = self.vs
+        read_w = _reader(Sb[:, 0], w_all.sel, shape)
+        add_w = _scatter(w_all, GS[:, 0], False)
+        held = [None, None]      # this call's (W, X) for backward, when gathered
+        if x_lined is not None:
+            read_x = _reader(Vb, x_lined.sel)
+            add_x = _scatter(x_lined, GV, False)
+
+            def part():
+                W, X = held[0], held[1] = read_w(), read_x()
+                return np.dot(W, X)   # with out=, or as matmul, numpy may skip BLAS
+
+            def back():
+                W, X = held
+                if add_x is not None:
+                    # np.dot, and a broadcast product for one row: numpy's
+                    # matmul takes a slow non-BLAS loop for some of these shapes.
+                    add_x(W.T * g if W.shape[0] == 1 else np.dot(W.T, g))
+                if add_w is not None:
+                    add_w(np.dot(g, X.T).reshape(-1))
+        else:
+            read_x = _reader(Vb, x_all.sel, shape + (Vb.shape[1],))
+            add_x = _scatter(x_all, GV, False)
+
+            def part():
+                W, X = held[0], held[1] = read_w(), read_x()
+                return np.einsum("kn,knb->kb", W, X)
+
+            def back():
+                W, X = held
+                if add_x is not None:
+                    add_x((W[:, :, None] * g[:, None, :]).reshape(-1, g.shape[1]))
+                if add_w is not None:
+                    add_w(np.einsum("kb,knb->kn", g, X).reshape(-1))
+        parts.append(part)
+        backs.append(back)
+
+    def _bind_vv(self, Vb, GV, g, parts, backs):
+        a, b, shape = self.vv
+        B = Vb.shape[1]
+        read_a = _reader(Vb, a.sel, shape + (B,))
+        read_b = _reader(Vb, b.sel, shape + (B,))
+        add_a, add_b = _scatter(a, GV, False), _scatter(b, GV, False)
+
+        def part():
+            return (read_a() * read_b()).sum(axis=1)
+
+        def back():
+            g3 = g[:, None, :]
+            if add_a is not None:
+                add_a((g3 * read_b()).reshape(-1, B))
+            if add_b is not None:
+                add_b((g3 * read_a()).reshape(-1, B))
+        parts.append(part)
+        backs.append(back)
+
+    def _bind_ss(self, Sb, GS, g, parts, backs):
+        a, b, shape, ones = self.ss
+        if ones:
+            # A bias folded in as (1.0, b): the pair's product is b itself.
+            read_b = _reader(Sb, b.sel)
+            add_b = _scatter(b, GS, True)
+            parts.append(read_b)
+            if add_b is not None:
+                backs.append(lambda: add_b(g))
+            return
+        read_a, read_b = _reader(Sb[:, 0], a.sel), _reader(Sb[:, 0], b.sel)
+        add_a, add_b = _scatter(a, GS[:, 0], False), _scatter(b, GS[:, 0], False)
+
+        def part():
+            prod = read_a() * read_b()
+            return (prod if shape[1] == 1 else prod.reshape(shape).sum(axis=1))[:, None]
+
+        def back():
             gsum = batch_sum(g)      # (k, 1): shared rows sum over the batch
-            if ones:
-                b.add(GS, gsum)
-                return
-            if a.mode != "skip":
-                a.add(GS, (gsum * Sb[b.sel, 0].reshape(shape)).reshape(-1, 1))
-            if b.mode != "skip":
-                b.add(GS, (gsum * Sb[a.sel, 0].reshape(shape)).reshape(-1, 1))
+            if add_a is not None:
+                add_a((gsum * read_b().reshape(shape)).reshape(-1))
+            if add_b is not None:
+                add_b((gsum * read_a().reshape(shape)).reshape(-1))
+        parts.append(part)
+        backs.append(back)
