@@ -187,33 +187,29 @@ class Compiled:
         self.depth = max(by_depth, default=0)
         self.n_groups = len(steps)
         self._out = ref[out] if isinstance(out, Value) else float(out)
-        self._zero_rows = self._first_writes(steps, nv)
+        self._zero_rows = self._first_writes(steps, {V: nv, S: len(s_init)})
         # The same graph as a flat list, for the exact example-by-example replay.
         self._scalar = [(prim, opr, extra, ref[v]) for v, prim, opr, extra in scalar_nodes]
         self._nin = nin
 
-    def _first_writes(self, steps, nv):
+    def _first_writes(self, steps, sizes):
         """Mark the gradient scatters that are the first write to their rows
-        (they assign); return the slices of rows that still need zeros."""
-        written, needs_zero = set(), set()
-        if type(self._out) is not float and self._out[0] == V:
-            written.add(self._out[1])     # the seed
+        (they assign); return, per buffer kind, the slices of rows that still
+        need zeros before a backward pass."""
+        written = {V: set(), S: set()}
+        needs_zero = {V: set(), S: set()}
+        if type(self._out) is not float:
+            written[self._out[0]].add(self._out[1])     # the seed
         for step in reversed(steps):
-            for plan in step.v_plans():
+            for kind, plan in step.grad_plans():
                 rows = set(plan.rows.tolist())
-                if plan.mode in ("slice", "unique") and not rows & written:
+                if plan.mode in ("slice", "unique") and not rows & written[kind]:
                     plan.first = True
                 else:
-                    needs_zero |= rows - written
-                written |= rows
-        zero = sorted((set(range(nv)) - written) | needs_zero)
-        runs = []
-        for r in zero:
-            if runs and runs[-1][1] == r:
-                runs[-1][1] = r + 1
-            else:
-                runs.append([r, r + 1])
-        return [slice(a, b) for a, b in runs]
+                    needs_zero[kind] |= rows - written[kind]
+                written[kind] |= rows
+        return {kind: _runs(sorted((set(range(n)) - written[kind]) | needs_zero[kind]))
+                for kind, n in sizes.items()}
 
     def _step(self, key, members, kind, out_sel, consts, s_init):
         k = len(members)
@@ -318,7 +314,6 @@ class Compiled:
                     return values, None, None
                 for rows in run.zero_rows:
                     rows[...] = 0.0
-                grads[S].fill(0.0)
                 self._seed(grads, values.shape[0])
                 for backward, cache in zip(run.backwards, reversed(caches)):
                     backward(cache)
@@ -415,14 +410,15 @@ class _Run:
         self.size = size
         Sb = compiled._s_init.copy()
         self.bufs = (np.empty((compiled._nv, size)), Sb)
-        self.grads = (np.empty((compiled._nv, size)), np.zeros_like(Sb))
+        self.grads = (np.empty((compiled._nv, size)), np.empty_like(Sb))
         self.params = Sb[compiled._param_sel, 0]
         if not isinstance(compiled._param_sel, slice):
             self.params = _FancyRows(Sb, compiled._param_sel)
         bound = [step.bind(self.bufs, self.grads) for step in compiled._steps]
         self.forwards = [f for f, _ in bound]
         self.backwards = [b for _, b in reversed(bound)]
-        self.zero_rows = [self.grads[V][rows] for rows in compiled._zero_rows]
+        self.zero_rows = [self.grads[kind][rows] for kind, runs in compiled._zero_rows.items()
+                          for rows in runs]
 
 
 class _FancyRows:
@@ -435,6 +431,17 @@ class _FancyRows:
 
     def __setitem__(self, _, data):
         self.buf[self.rows, 0] = data
+
+
+def _runs(rows):
+    """Sorted row numbers as the fewest slices: ``[0, 1, 2, 5]`` -> 0:3, 5:6."""
+    runs = []
+    for r in rows:
+        if runs and runs[-1][1] == r:
+            runs[-1][1] = r + 1
+        else:
+            runs.append([r, r + 1])
+    return [slice(a, b) for a, b in runs]
 
 
 def _first_row(item):

@@ -30,8 +30,9 @@ V, S = 0, 1
 _ONES = [np.ones((0, 1))]   # the last batch size's column of ones, read-only
 
 
-def batch_sum(a):
-    """Each row of ``a`` (k, B) summed over the batch, shape (k, 1).
+def batch_sum(a, out=None):
+    """Each row of ``a`` (k, B) summed over the batch, shape (k, 1), written
+    into ``out`` (contiguous, (k, 1)) when given.
 
     A product with a column of ones: BLAS does it in well under half the time
     of ``a.sum(axis=1)`` on these small blocks (numpy's reduction machinery
@@ -43,13 +44,16 @@ def batch_sum(a):
         [[3.0], [7.0]]
     """
     if a.shape[1] == 1:       # a shared group's gradient: nothing to sum
-        return a
+        if out is None:
+            return a
+        out[...] = a
+        return out
     ones = _ONES[0]
     if ones.shape[0] != a.shape[1]:
         ones = np.ones((a.shape[1], 1))
         ones.flags.writeable = False
         _ONES[0] = ones
-    return np.dot(a, ones)
+    return np.dot(a, ones, out=out)
 
 
 class GatherPlan:
@@ -145,6 +149,8 @@ def _scatter(plan, grad, shared):
         return None
     if plan.first and plan.mode == "slice":
         view = grad[plan.sel]
+        if shared:
+            return lambda contrib: batch_sum(contrib, out=view)
 
         def assign(contrib):
             view[...] = contrib
@@ -157,6 +163,15 @@ def _scatter(plan, grad, shared):
     if shared:
         return lambda contrib: plan.add(grad, batch_sum(contrib))
     return lambda contrib: plan.add(grad, contrib)
+
+
+def _fresh_rows(plan, grad, shape=None):
+    """The view of ``grad`` a product may write into with ``out=``: only for
+    rows this scatter writes first, as one contiguous slice; else ``None``."""
+    if not plan.first or plan.mode != "slice":
+        return None
+    view = grad[plan.sel] if shape is None else grad[plan.sel].reshape(shape)
+    return view if view.flags.c_contiguous else None
 
 
 class Elementwise:
@@ -184,9 +199,9 @@ class Elementwise:
         self.k = k
         self.check = check          # check(prim, ops, extra, operands): domain on the batch
 
-    def v_plans(self):
-        """The plans that write batch-row gradients, in backward's order."""
-        return [plan for kind, plan in self.operands if kind == V and plan.mode != "skip"]
+    def grad_plans(self):
+        """``(kind, plan)`` of the gradient scatters, in backward's order."""
+        return [(kind, plan) for kind, plan in self.operands if plan.mode != "skip"]
 
     def bind(self, bufs, grads):
         """``(forward, backward)`` for one set of buffers.
@@ -225,12 +240,13 @@ class Elementwise:
         shared_out = self.out_kind == S
         adds = []
         for kind, plan in operands:
-            if plan.mode != "skip" and plan.first and plan.mode == "slice":
+            shared = kind == S and not shared_out    # summed over the batch first
+            if plan.first and plan.mode == "slice" and not shared:
                 # Fresh rows: the product goes straight in, no temporary.
                 view = grads[kind][plan.sel]
                 adds.append(lambda d, view=view: np.multiply(g, d, out=view))
             else:
-                scatter = _scatter(plan, grads[kind], kind == S and not shared_out)
+                scatter = _scatter(plan, grads[kind], shared)
                 adds.append(None if scatter is None else
                             lambda d, scatter=scatter: scatter(
                                 g if d.__class__ is float and d == 1.0 else g * d))
@@ -276,14 +292,19 @@ class Dot:
         self.out = out
         self.k = k
 
-    def v_plans(self):
-        """The plans that write batch-row gradients, in backward's order."""
+    def grad_plans(self):
+        """``(kind, plan)`` of the gradient scatters, in backward's order.
+
+        The shared ones (weights, a folded bias) index the flattened shared
+        buffer ``S[:, 0]``, as :meth:`bind` writes them."""
         plans = []
         if self.vs is not None:
-            plans.append(self.vs[0] if self.vs[0] is not None else self.vs[1])
+            plans += [(V, self.vs[0] if self.vs[0] is not None else self.vs[1]), (S, self.vs[2])]
         if self.vv is not None:
-            plans += [self.vv[0], self.vv[1]]
-        return [p for p in plans if p.mode != "skip"]
+            plans += [(V, self.vv[0]), (V, self.vv[1])]
+        if self.ss is not None:
+            plans += [(S, self.ss[1])] if self.ss[3] else [(S, self.ss[0]), (S, self.ss[1])]
+        return [(kind, p) for kind, p in plans if p.mode != "skip"]
 
     def bind(self, bufs, grads):
         """``(forward, backward)`` for one set of buffers, as :meth:`Elementwise.bind`."""
@@ -299,7 +320,16 @@ class Dot:
         if self.ss is not None:
             self._bind_ss(Sb, GS, g, parts, backs)
 
-        if not parts:
+        if self.vs is not None and type(target) is np.ndarray and target.flags.c_contiguous:
+            # The matrix product writes the rows itself (BLAS, no temporary);
+            # the other parts are added on.
+            into, rest = parts[0].into, parts[1:]
+
+            def forward():
+                into(target)
+                for part in rest:
+                    np.add(target, part(), out=target)
+        elif not parts:
             def forward():
                 target[...] = 0.0
         elif len(parts) == 1:
@@ -333,25 +363,33 @@ class Dot:
             read_x = _reader(Vb, x_lined.sel)
             add_x = _scatter(x_lined, GV, False)
 
-            def part():
+            def part(out=None):
                 W, X = held[0], held[1] = read_w(), read_x()
-                return np.dot(W, X)   # with out=, or as matmul, numpy may skip BLAS
+                # np.dot, not matmul: numpy's matmul takes a slow non-BLAS
+                # loop for some of these shapes.
+                return np.dot(W, X, out=out)
+
+            gx = _fresh_rows(x_lined, GV)
+            gw = _fresh_rows(w_all, GS[:, 0], shape)
 
             def back():
                 W, X = held
-                if add_x is not None:
-                    # np.dot, and a broadcast product for one row: numpy's
-                    # matmul takes a slow non-BLAS loop for some of these shapes.
+                if gx is not None and W.shape[0] > 1:
+                    np.dot(W.T, g, out=gx)
+                elif add_x is not None:
+                    # A broadcast product for one row (a dot with it is slower).
                     add_x(W.T * g if W.shape[0] == 1 else np.dot(W.T, g))
-                if add_w is not None:
+                if gw is not None:
+                    np.dot(g, X.T, out=gw)
+                elif add_w is not None:
                     add_w(np.dot(g, X.T).reshape(-1))
         else:
             read_x = _reader(Vb, x_all.sel, shape + (Vb.shape[1],))
             add_x = _scatter(x_all, GV, False)
 
-            def part():
+            def part(out=None):
                 W, X = held[0], held[1] = read_w(), read_x()
-                return np.einsum("kn,knb->kb", W, X)
+                return np.einsum("kn,knb->kb", W, X, out=out)
 
             def back():
                 W, X = held
@@ -359,6 +397,7 @@ class Dot:
                     add_x((W[:, :, None] * g[:, None, :]).reshape(-1, g.shape[1]))
                 if add_w is not None:
                     add_w(np.einsum("kb,knb->kn", g, X).reshape(-1))
+        part.into = lambda out: part(out)
         parts.append(part)
         backs.append(back)
 
