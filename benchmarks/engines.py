@@ -63,7 +63,7 @@ def run(workload, engine, size, body, units=1):
     return row
 
 
-def run_side_by_side(workload, size, makers, repeats, units=1, memory=False):
+def run_side_by_side(workload, size, makers, repeats, units=1, memory=False, fast_repeats=None):
     """Rows for engines timed against each other on one workload and size.
 
     ``makers`` is ``[(engine, make)]``; ``make(row)`` returns ``(step, check)``:
@@ -85,7 +85,8 @@ def run_side_by_side(workload, size, makers, repeats, units=1, memory=False):
         rows.append(row)
         if row.ok:
             live.append((row, steps[0]))
-    timed = measure_side_by_side([step for _, step in live], repeats=repeats)
+    timed = measure_side_by_side([step for _, step in live], repeats=repeats,
+                                 fast_repeats=fast_repeats)
     for (row, step), (timing, _) in zip(live, timed):
         row.timing = timing
         if memory:

@@ -100,7 +100,7 @@ def _compiled(X, Y, layers):
         opt.zero_grad()
         values, _ = f.value_and_grad(x0, x1, ys)
         opt.step()
-        return float(np.sum(values))
+        return float(values.sum())
 
     return step, _check(model.parameters())
 
@@ -126,4 +126,5 @@ def bench(quick=False):
     n = 8 if quick else 100
     X, Y, layers = problem(n)
     makers = [(engine, lambda row, f=f: f(X, Y, layers)) for engine, f in ENGINES]
-    return run_side_by_side(NAME, f"{n} points", makers, repeats=1 if quick else 5, memory=True)
+    return run_side_by_side(NAME, f"{n} points", makers, repeats=1 if quick else 5, memory=True,
+                            fast_repeats=None if quick else 15)

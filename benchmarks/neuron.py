@@ -80,4 +80,5 @@ def bench(quick=False):
     n = 200 if quick else 100_000
     X, y = problem(n)
     makers = [(engine, lambda row, make=make: make(X, y)) for engine, make in ENGINES]
-    return run_side_by_side(NAME, f"{n:,} x {FEATURES}", makers, repeats=1 if quick else 5, units=n)
+    return run_side_by_side(NAME, f"{n:,} x {FEATURES}", makers, repeats=1 if quick else 5, units=n,
+                            fast_repeats=None if quick else 15)

@@ -5,6 +5,8 @@ import sys
 
 import numpy as np
 
+from .timing import paired_ratio
+
 PEER = "micrograd"
 
 
@@ -41,8 +43,8 @@ def _ratio_cells(rows, r):
         return "", ""
     peer = _find(rows, r.workload, r.size, lambda e: e == PEER)
     ref = _find(rows, r.workload, r.size, lambda e: e.startswith("numpy"))
-    vs_peer = "" if peer is None or peer is r else f"{peer.timing.median / r.timing.median:.3g}x faster"
-    vs_np = "" if ref is None or ref is r else f"{r.timing.median / ref.timing.median:.3g}x"
+    vs_peer = "" if peer is None or peer is r else f"{paired_ratio(peer.timing, r.timing):.3g}x faster"
+    vs_np = "" if ref is None or ref is r else f"{paired_ratio(r.timing, ref.timing):.3g}x"
     return vs_peer, vs_np
 
 
@@ -80,7 +82,7 @@ def targets(rows):
             if r.workload == workload and r.engine == num and r.ok:
                 d = _find(rows, workload, r.size, lambda e: e == den)
                 if d is not None:
-                    return d.timing.median / r.timing.median, r, d
+                    return paired_ratio(d.timing, r.timing), r, d
         return None, None, None
 
     def add(claim, value, target, ok, text):
@@ -138,15 +140,17 @@ def text(rows, titles):
     parts = [f"chaingrad benchmarks ({environment()})"]
     for key, title in titles:
         parts += ["", title, _text_table(HEADER, table_rows(rows, key))]
-    parts += ["", "Targets (ratios measured in this run)",
+    parts += ["", "Targets (ratios measured in this run; each the median of per-round ratios)",
               _text_table(["claim", "measured", "target", "verdict"], targets(rows))]
     return "\n".join(parts)
 
 
 def markdown(rows, titles, command):
     parts = [f"Measured with `{command}` on {environment()}. Times are medians of "
-             "warm repeats; the spread is the fastest and slowest repeat. Only ratios "
-             "within one run are claims: the machine is shared and noisy."]
+             "warm repeats; the spread is the fastest and slowest repeat. The engines of a "
+             "workload run their repeats in interleaved rounds, and every ratio is the median "
+             "of the per-round ratios. Only ratios within one run are claims: the machine is "
+             "shared and noisy."]
     for key, title in titles:
         parts += ["", f"**{title}**", "", _md_table(HEADER, table_rows(rows, key))]
     parts += ["", "**Targets**", "", _md_table(["claim", "measured", "target", "verdict"], targets(rows))]

@@ -13,13 +13,38 @@ from dataclasses import dataclass
 
 @dataclass
 class Timing:
-    """Seconds per call: the median of the repeats and the fastest and slowest."""
+    """Seconds per call: the median of the repeats and the fastest and slowest.
+
+    ``samples`` are the repeats in the order they ran; engines timed side by
+    side ran their ``i``-th repeats in the same round (see :func:`paired_ratio`).
+    """
 
     median: float
     low: float
     high: float
     calls_per_repeat: int
     repeats: int
+    samples: tuple = ()
+
+
+def paired_ratio(a, b):
+    """``a``'s time over ``b``'s, as the median of the per-round ratios.
+
+    On a shared machine a slow spell slows every engine of a round alike, so
+    the ratio within a round is steadier than the ratio of two medians taken
+    from different moments.  Falls back to the medians' ratio when the two
+    were not timed in the same rounds.
+
+    Example:
+        >>> fast = Timing(1.0, 1.0, 3.0, 1, 3, (1.0, 3.0, 1.0))   # round 2 was a slow spell
+        >>> slow = Timing(2.0, 2.0, 6.0, 1, 3, (2.0, 6.0, 2.0))
+        >>> paired_ratio(slow, fast)
+        2.0
+    """
+    n = min(len(a.samples), len(b.samples))
+    if n == 0:
+        return a.median / b.median
+    return statistics.median(x / y for x, y in zip(a.samples[:n], b.samples[:n]))
 
 
 def _batch(fn, calls):
@@ -73,15 +98,21 @@ def measure(fn, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0):
     calls = 1 if first >= min_batch_seconds else math.ceil(min_batch_seconds / max(first, 1e-7))
     while len(samples) < repeats:
         samples.append(_batch(fn, calls))
-    return Timing(statistics.median(samples), min(samples), max(samples), calls, repeats), result
+    return Timing(statistics.median(samples), min(samples), max(samples), calls, repeats,
+                  tuple(samples)), result
 
 
-def measure_side_by_side(fns, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0):
+def measure_side_by_side(fns, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0,
+                         fast_repeats=None):
     """Like :func:`measure` for several engines, with their batches interleaved.
 
     Repeat ``r`` times every engine's batch in turn, so a slow spell of a
-    shared machine slows all engines of the round alike and the ratios of the
-    medians stay honest.  Returns ``[(Timing, first result)]`` in ``fns`` order.
+    shared machine slows all engines of the round alike: compare them with
+    :func:`paired_ratio`.  When some engine's call takes longer than
+    ``long_call_seconds`` it runs 3 rounds; the others go on, still
+    interleaved, to ``fast_repeats`` rounds (default ``repeats``), so a
+    seconds-long peer does not leave the fast engines with 3 samples.
+    Returns ``[(Timing, first result)]`` in ``fns`` order.
 
     Example:
         >>> pairs = measure_side_by_side([lambda: 1, lambda: 2], repeats=2, min_batch_seconds=0.001)
@@ -96,13 +127,16 @@ def measure_side_by_side(fns, repeats=5, min_batch_seconds=0.05, long_call_secon
         firsts.append(first)
         calls.append(1 if first >= min_batch_seconds
                      else math.ceil(min_batch_seconds / max(first, 1e-7)))
+    rounds = [max(repeats, fast_repeats or 0)] * len(fns)
     if max(firsts, default=0.0) > long_call_seconds:
-        repeats = min(repeats, 3)
+        rounds = [min(repeats, 3) if first > long_call_seconds else max(n, 3)
+                  for first, n in zip(firsts, rounds)]
     samples = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, n, out in zip(fns, calls, samples):
-            out.append(_batch(fn, n))
-    return [(Timing(statistics.median(s), min(s), max(s), n, repeats), r)
+    for r in range(max(rounds, default=0)):
+        for fn, n, out, last in zip(fns, calls, samples, rounds):
+            if r < last:
+                out.append(_batch(fn, n))
+    return [(Timing(statistics.median(s), min(s), max(s), n, len(s), tuple(s)), r)
             for s, n, r in zip(samples, calls, results)]
 
 
