@@ -5,9 +5,12 @@ flat for a linear-time engine.  micrograd's recursive backward dies near the
 interpreter's recursion limit; that is reported as its result (at the default
 limit), and its longer chains are not attempted.
 """
+import gc
+import time
+
 from . import engines
 from .engines import run
-from .timing import measure
+from .timing import measure_side_by_side
 
 NAME = "b"
 TITLE = "(b) chain x = x * 1.0001 + 0.001, build + backward"
@@ -35,27 +38,66 @@ def _eager(n):
     return _chain(Value, n)
 
 
-ENGINES = [("micrograd", _micrograd), ("chaingrad eager", _eager)]
+def _eager_gc_paused(n):
+    """The same chain with CPython's cyclic collector paused for the call.
+
+    Not a way to run chaingrad (the other row is the claim): it shows where
+    the time per op goes as the chain grows.  chaingrad's graphs have no
+    reference cycles, so reference counting frees them either way; what the
+    pause removes is the collector scanning every live node, again and
+    again, while a long chain is built.
+    """
+    step = _eager(n)
+
+    def paused():
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return step()
+        finally:
+            if was:
+                gc.enable()
+    return paused
+
+
+ENGINES = [("micrograd", _micrograd), ("chaingrad eager", _eager),
+           ("chaingrad eager, gc paused", _eager_gc_paused)]
 
 
 def bench(quick=False):
-    """Rows for every engine at every length; an engine that failed stops growing."""
-    rows = []
-    failed = {}
-    for n in (QUICK if quick else FULL):
-        for engine, make in ENGINES:
-            if engine in failed:
-                row = run(NAME, engine, f"{n:,} ops", lambda row: None, units=n)
-                row.status = f"not run: {failed[engine]} at a shorter chain"
-                rows.append(row)
-                continue
+    """Rows for every engine at every length; an engine that failed stops growing.
 
-            def body(row, make=make, n=n):
-                row.timing, (y, dx) = measure(make(n), repeats=1 if quick else 5)
+    All surviving (engine, length) pairs are then timed side by side, in
+    interleaved rounds, so the time per op at the longest chain is compared
+    with the shortest's from the same rounds (:func:`timing.paired_ratio`).
+    """
+    by_size, live = {}, []
+    for engine, make in ENGINES:
+        failed = None
+        for n in (QUICK if quick else FULL):
+            if failed is not None:
+                row = run(NAME, engine, f"{n:,} ops", lambda row: None, units=n)
+                row.status = f"not run: {failed} at a shorter chain"
+                by_size.setdefault(n, []).append(row)
+                continue
+            steps = []
+
+            def body(row, make=make, n=n, steps=steps):
+                step = make(n)
+                start = time.perf_counter()
+                y, dx = step()       # also the warm-up call of the timing below
+                steps.append((step, time.perf_counter() - start, (y, dx)))
                 row.check = {"y": y, "dx": dx}
 
             row = run(NAME, engine, f"{n:,} ops", body, units=n)
-            if not row.ok:
-                failed[engine] = row.status.split(" (")[0]
-            rows.append(row)
-    return rows
+            if row.ok:
+                live.append((row, steps[0]))
+            else:
+                failed = row.status.split(" (")[0]
+            by_size.setdefault(n, []).append(row)
+    timed = measure_side_by_side([step for _, (step, _, _) in live],
+                                 repeats=1 if quick else 5,
+                                 warmed=[(sec, res) for _, (_, sec, res) in live])
+    for (row, _), (t, _) in zip(live, timed):
+        row.timing = t
+    return [row for n in sorted(by_size) for row in by_size[n]]

@@ -25,6 +25,7 @@ class Timing:
     calls_per_repeat: int
     repeats: int
     samples: tuple = ()
+    session: object = None    # the same for engines timed in the same rounds
 
 
 def paired_ratio(a, b):
@@ -36,13 +37,13 @@ def paired_ratio(a, b):
     were not timed in the same rounds.
 
     Example:
-        >>> fast = Timing(1.0, 1.0, 3.0, 1, 3, (1.0, 3.0, 1.0))   # round 2 was a slow spell
-        >>> slow = Timing(2.0, 2.0, 6.0, 1, 3, (2.0, 6.0, 2.0))
+        >>> fast = Timing(1.0, 1.0, 3.0, 1, 3, (1.0, 3.0, 1.0), session=1)   # round 2: a slow spell
+        >>> slow = Timing(2.0, 2.0, 6.0, 1, 3, (2.0, 6.0, 2.0), session=1)
         >>> paired_ratio(slow, fast)
         2.0
     """
     n = min(len(a.samples), len(b.samples))
-    if n == 0:
+    if n == 0 or a.session is None or a.session != b.session:
         return a.median / b.median
     return statistics.median(x / y for x, y in zip(a.samples[:n], b.samples[:n]))
 
@@ -103,7 +104,7 @@ def measure(fn, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0):
 
 
 def measure_side_by_side(fns, repeats=5, min_batch_seconds=0.05, long_call_seconds=2.0,
-                         fast_repeats=None):
+                         fast_repeats=None, warmed=None):
     """Like :func:`measure` for several engines, with their batches interleaved.
 
     Repeat ``r`` times every engine's batch in turn, so a slow spell of a
@@ -112,7 +113,8 @@ def measure_side_by_side(fns, repeats=5, min_batch_seconds=0.05, long_call_secon
     ``long_call_seconds`` it runs 3 rounds; the others go on, still
     interleaved, to ``fast_repeats`` rounds (default ``repeats``), so a
     seconds-long peer does not leave the fast engines with 3 samples.
-    Returns ``[(Timing, first result)]`` in ``fns`` order.
+    ``warmed``, when the caller already made the warm-up calls, is their
+    ``[(seconds, result)]``.  Returns ``[(Timing, first result)]`` in ``fns`` order.
 
     Example:
         >>> pairs = measure_side_by_side([lambda: 1, lambda: 2], repeats=2, min_batch_seconds=0.001)
@@ -120,10 +122,14 @@ def measure_side_by_side(fns, repeats=5, min_batch_seconds=0.05, long_call_secon
         ([1, 2], [2, 2])
     """
     firsts, results, calls = [], [], []
-    for fn in fns:
-        start = time.perf_counter()
-        results.append(fn())
-        first = time.perf_counter() - start
+    for i, fn in enumerate(fns):
+        if warmed is None:
+            start = time.perf_counter()
+            results.append(fn())
+            first = time.perf_counter() - start
+        else:
+            first, result = warmed[i]
+            results.append(result)
         firsts.append(first)
         calls.append(1 if first >= min_batch_seconds
                      else math.ceil(min_batch_seconds / max(first, 1e-7)))
@@ -136,7 +142,8 @@ def measure_side_by_side(fns, repeats=5, min_batch_seconds=0.05, long_call_secon
         for fn, n, out, last in zip(fns, calls, samples, rounds):
             if r < last:
                 out.append(_batch(fn, n))
-    return [(Timing(statistics.median(s), min(s), max(s), n, len(s), tuple(s)), r)
+    session = object()
+    return [(Timing(statistics.median(s), min(s), max(s), n, len(s), tuple(s), session), r)
             for s, n, r in zip(samples, calls, results)]
 
 
