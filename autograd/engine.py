@@ -9,9 +9,9 @@ reference counting.
 
 That is also why a unary or binary node stores its operands in the slots
 ``_a`` and ``_b`` rather than in a tuple: a tuple holding a Value is one more
-object the cyclic garbage collector tracks, and scanning it again at every
-collection made building a million-node chain nearly twice as slow per
-node as building a thousand.  Only ``sum`` and ``dot`` (and other calls with
+object the cyclic garbage collector tracks and rescans at every collection,
+and those collections are what makes building a long chain slower per node
+than building a short one.  Only ``sum`` and ``dot`` (and other calls with
 no or more than two args) keep one tuple, in ``_a``, with ``_b`` set to
 ``_NARY``; ``_b`` is ``_UNARY`` when there is no second arg.  A leaf is an
 n-ary node over ``()``.
@@ -322,6 +322,7 @@ class Value:
                                 _nan_gradient("backward", prim, args, g, d)
                             a.grad = total
         except BaseException as e:
+            # The node whose rule failed, kept before the loop below reuses ``node``.
             failed = node if derivs is not None else None
             # A failed pass must not leave half a gradient behind (or lose
             # what earlier passes accumulated): put every .grad back.
