@@ -2,9 +2,19 @@
 
 Every operation is looked up in the primitives table
 (:mod:`autograd.primitives`); this module only builds graph nodes and walks
-them.  A node keeps its operands (and parameters) in ``_args``: Values and
-plain floats for constants.  Nodes point only at their operands, never back,
-so a graph has no reference cycles and is freed by reference counting.
+them.  A node's operands (and parameters) are Values and plain floats for
+constants; ``_args`` shows them as a tuple.  Nodes point only at their
+operands, never back, so a graph has no reference cycles and is freed by
+reference counting.
+
+That is also why a unary or binary node stores its operands in the slots
+``_a`` and ``_b`` rather than in a tuple: a tuple holding a Value is one more
+object the cyclic garbage collector tracks and rescans at every collection,
+and those collections are what makes building a long chain slower per node
+than building a short one.  Only ``sum`` and ``dot`` (and other calls with
+no or more than two args) keep one tuple, in ``_a``, with ``_b`` set to
+``_NARY``; ``_b`` is ``_UNARY`` when there is no second arg.  A leaf is an
+n-ary node over ``()``.
 
 Example:
     >>> from autograd import Value
@@ -36,6 +46,9 @@ _POW, _RPOW, _VPOW = _P["pow"], _P["rpow"], _P["vpow"]
 _SUM, _DOT = _P["sum"], _P["dot"]
 _float = float
 _value_new = object.__new__
+# A node's _b when it has no second arg, and when its _a is the whole args tuple.
+_UNARY = object()
+_NARY = object()
 
 
 def _to_float(x, what):
@@ -95,16 +108,31 @@ class Value:
         ('mul', ['v', 'v'], 9.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_prim", "_args", "__weakref__")
+    __slots__ = ("data", "grad", "label", "_prim", "_a", "_b", "__weakref__")
 
     def __init__(self, data, label=""):
         self.data = _to_float(data, "Value")
         self.grad = 0.0
         self.label = label if type(label) is str else str(label)
         self._prim = None
-        self._args = ()
+        self._a = ()
+        self._b = _NARY
 
     # -- graph structure --------------------------------------------------
+    @property
+    def _args(self):
+        """The operands and parameters as a tuple (``()`` for a leaf).
+
+        Built on demand for pictures, tracing and ``grad``; the engine's own
+        hot paths read ``_a`` and ``_b`` instead.
+        """
+        b = self._b
+        if b is _NARY:
+            return self._a
+        if b is _UNARY:
+            return (self._a,)
+        return (self._a, b)
+
     @property
     def op(self):
         """Name of the primitive that produced this node; ``""`` for a leaf."""
@@ -255,36 +283,36 @@ class Value:
                 g = node.grad
                 if g == 0.0:
                     continue
-                args = node._args
                 prim = node._prim
                 derivs = prim.derivs
-                # Unary and binary nodes are most of a graph: unpack instead of
-                # building the operand list and zipping the derivatives.
-                n = len(args)
-                if n == 1:
-                    a = args[0]
+                a = node._a
+                b = node._b
+                # Unary and binary nodes are most of a graph: their operands
+                # sit in slots, so no operand list is built and nothing is
+                # zipped.  The operand tuple is made only for an error message.
+                if b is _UNARY:
                     if type(a) is not _float:
                         d = derivs(FLOAT, node.data, a.data)[0]
                         total = a.grad + g * d
                         if total != total:  # inf * 0 or inf - inf: never a silent NaN
-                            _nan_gradient("backward", prim, args, g, d)
+                            _nan_gradient("backward", prim, (a,), g, d)
                         a.grad = total
-                elif n == 2:
-                    a, b = args
+                elif b is not _NARY:
                     va = type(a) is not _float
                     vb = type(b) is not _float
                     local = derivs(FLOAT, node.data, a.data if va else a, b.data if vb else b)
                     if va:
                         total = a.grad + g * local[0]
                         if total != total:
-                            _nan_gradient("backward", prim, args, g, local[0])
+                            _nan_gradient("backward", prim, (a, b), g, local[0])
                         a.grad = total
                     if vb and len(local) == 2:  # not a parameter (pow's exponent)
                         total = b.grad + g * local[1]
                         if total != total:
-                            _nan_gradient("backward", prim, args, g, local[1])
+                            _nan_gradient("backward", prim, (a, b), g, local[1])
                         b.grad = total
                 else:
+                    args = a
                     local = derivs(FLOAT, node.data,
                                    *[a if type(a) is _float else a.data for a in args])
                     for a, d in zip(args, local):
@@ -294,6 +322,8 @@ class Value:
                                 _nan_gradient("backward", prim, args, g, d)
                             a.grad = total
         except BaseException as e:
+            # The node whose rule failed, kept before the loop below reuses ``node``.
+            failed = node if derivs is not None else None
             # A failed pass must not leave half a gradient behind (or lose
             # what earlier passes accumulated): put every .grad back.
             for node in topological_order(self):
@@ -303,10 +333,10 @@ class Value:
             self.grad = old_root
             # A rule that failed on its operands (sqrt at 0) is named here; our
             # own NaN-gradient error already names the op.
-            if derivs is not None and isinstance(e, (ZeroDivisionError, OverflowError, ValueError)) \
+            if failed is not None and isinstance(e, (ZeroDivisionError, OverflowError, ValueError)) \
                     and not isinstance(e, _NaNGradient):
                 raise ValueError(
-                    f"backward through {prim.name}({_fmt(args)}): "
+                    f"backward through {failed._prim.name}({_fmt(failed._args)}): "
                     f"local derivative is not finite ({e})") from e
             raise
         for node, old in parked:
@@ -352,20 +382,31 @@ def topological_order(root):
         if node in seen:
             continue
         mark(node)
-        args = node._args
-        if not args:  # a leaf waits for nothing: emit it without the marker round trip
-            emit(node)
+        b = node._b
+        if b is _NARY:
+            args = node._a
+            if not args:  # a leaf waits for nothing: emit it without the marker round trip
+                emit(node)
+                continue
+            push(node)
+            push(_EMIT)
+            if covered(args):  # every operand met already: one C-level check
+                continue
+            for a in reversed(args):  # the first operand is visited first
+                if a not in seen:
+                    if type(a) is _float:
+                        mark(a)  # float constants join the set so covered() can pass
+                    else:
+                        push(a)
             continue
         push(node)
         push(_EMIT)
-        if covered(args):  # every operand met already: one C-level check
-            continue
-        for a in reversed(args):  # the first operand is visited first
-            if a not in seen:
-                if type(a) is _float:
-                    mark(a)  # float constants join the set so covered() can pass
-                else:
-                    push(a)
+        # Pushed second operand first, so the first is visited first.
+        if b is not _UNARY and type(b) is not _float and b not in seen:
+            push(b)
+        a = node._a
+        if type(a) is not _float and a not in seen:
+            push(a)
     return order
 
 
@@ -399,38 +440,48 @@ def _backward_order(root):
         if old:
             parked.append((node, old))
         node.grad = 0.0
-        args = node._args
-        if not args:  # a leaf, or a node with no operands: nothing to propagate
+        b = node._b
+        if b is _NARY:
+            args = node._a
+            if not args:  # a leaf, or a node with no operands: nothing to propagate
+                continue
+            push(node)
+            push(_EMIT)
+            if covered(args):  # every operand met already: one C-level check
+                continue
+            for a in reversed(args):  # the first operand is visited first
+                if a not in seen:
+                    if type(a) is _float:
+                        mark(a)  # float constants join the set so covered() can pass
+                    else:
+                        push(a)
             continue
         push(node)
         push(_EMIT)
-        if len(args) == 1:  # an activation: no temporary set for covered()
-            a = args[0]
-            if type(a) is not _float and a not in seen:
-                push(a)
-            continue
-        if covered(args):  # every operand met already: one C-level check
-            continue
-        for a in reversed(args):  # the first operand is visited first
-            if a not in seen:
-                if type(a) is _float:
-                    mark(a)  # float constants join the set so covered() can pass
-                else:
-                    push(a)
+        # Pushed second operand first, so the first is visited first.
+        if b is not _UNARY and type(b) is not _float and b not in seen:
+            push(b)
+        a = node._a
+        if type(a) is not _float and a not in seen:
+            push(a)
     return order, parked
 
 
-def _new(prim, args, out):
+def _new(prim, a, b, out):
+    """A node over operands ``a`` and ``b``: ``b`` is ``_UNARY`` for one, and
+    ``_NARY`` when ``a`` is the tuple of all args."""
     v = _value_new(Value)
     v.data = out
     v.grad = 0.0
     v.label = ""
     if is_grad_enabled():
         v._prim = prim
-        v._args = args
+        v._a = a
+        v._b = b
     else:
         v._prim = None
-        v._args = ()
+        v._a = ()
+        v._b = _NARY
     return v
 
 
@@ -446,14 +497,14 @@ def _binary(prim, a, b):
         b = bd = _to_float(b, prim.name)
     dom = prim.domain
     if dom is not None and not dom[0](ad, bd):
-        return _new(prim, (a, b), _fail(prim, (ad, bd), dom[1]))
+        return _new(prim, a, b, _fail(prim, (ad, bd), dom[1]))
     try:
         out = prim.forward(FLOAT, ad, bd)
     except (OverflowError, ValueError, ZeroDivisionError):
         out = _forward(prim, (ad, bd))  # re-run for the clear message
     if out != out:
         out = _fail(prim, (ad, bd), "result is NaN")
-    return _new(prim, (a, b), out)
+    return _new(prim, a, b, out)
 
 
 def _unary(prim, x):
@@ -461,7 +512,7 @@ def _unary(prim, x):
     xd = x.data
     dom = prim.domain
     if dom is not None and not dom[0](xd):
-        return _new(prim, (x,), _fail(prim, (xd,), dom[1]))
+        return _new(prim, x, _UNARY, _fail(prim, (xd,), dom[1]))
     try:
         out = prim.forward(FLOAT, xd)
     except (OverflowError, ValueError, ZeroDivisionError):
@@ -470,7 +521,7 @@ def _unary(prim, x):
         out = _fail(prim, (xd,), "result is NaN")
     elif type(out) is not _float:
         out = _float(out)
-    return _new(prim, (x,), out)
+    return _new(prim, x, _UNARY, out)
 
 
 def _nary(prim, seq, what):
@@ -486,7 +537,7 @@ def _nary(prim, seq, what):
         args = tuple(a if isinstance(a, Value) else _to_float(a, what) for a in args)
         datas = [a if type(a) is _float else _to_float(a.data, what) for a in args]
         out = _forward(prim, datas)
-    return _new(prim, args, out)
+    return _new(prim, args, _NARY, out)
 
 
 def apply(prim, *args):
@@ -519,7 +570,12 @@ def apply(prim, *args):
     out = _forward(prim, [a.data if isinstance(a, Value) else a for a in args])
     if not any(isinstance(a, Value) for a in prim.operands(args)):
         return out
-    return _new(prim, args, out)
+    n = len(args)
+    if n == 1:
+        return _new(prim, args[0], _UNARY, out)
+    if n == 2:
+        return _new(prim, args[0], args[1], out)
+    return _new(prim, args, _NARY, out)
 
 
 def _sequence(seq, where, name):
@@ -573,7 +629,7 @@ def _dot_rows(xs, rows):
         except (AttributeError, TypeError, ValueError, OverflowError):
             nodes.append(dot(xs, ws))
             continue
-        nodes.append(_new(_DOT, (*xs, *ws), out))
+        nodes.append(_new(_DOT, (*xs, *ws), _NARY, out))
     return nodes
 
 
