@@ -38,7 +38,7 @@ _DOT = PRIMITIVES["dot"]
 _STRICT = dict(over="raise", divide="raise", invalid="raise", under="ignore")
 
 
-def compile(fn, nargs=None):
+def compile(fn, nargs=None, input_grads=True):
     """Trace ``fn`` (scalar inputs -> one Value) once; run it on batches.
 
     ``f = autograd.compile(fn)`` returns a :class:`Compiled`: ``f(*arrays)``
@@ -46,7 +46,10 @@ def compile(fn, nargs=None):
     number is broadcast) and ``f.value_and_grad(*arrays)`` also returns each
     example's derivative with respect to each input and adds the
     batch-summed gradient to every captured parameter's ``.grad``.  ``nargs``
-    is needed only when ``fn`` takes ``*args``.
+    is needed only when ``fn`` takes ``*args``.  ``input_grads=False`` is for
+    training, where only the parameters' gradients matter: the per-example
+    input derivatives are then not computed and ``value_and_grad`` returns
+    ``()`` in their place.
 
     Python control flow on a traced value (``if x > 0:``) raises
     :class:`TracingError`: write the choice with a primitive (``relu``...).
@@ -57,15 +60,17 @@ def compile(fn, nargs=None):
         >>> f([0.0, 100.0])
         array([0., 2.])
     """
-    return Compiled(fn, nargs)
+    return Compiled(fn, nargs, input_grads)
 
 
 class Compiled:
     """A traced function that runs on batches.  Built by :func:`compile`.
 
     Attributes: ``names`` (the inputs' names), ``parameters`` (the captured
-    leaf Values, read at call time), ``depth`` (levels of the graph) and
-    ``n_groups`` (batched steps per forward; each is a few numpy calls).
+    leaf Values, read at call time), ``input_grads`` (whether
+    ``value_and_grad`` returns the inputs' derivatives), ``depth`` (levels of
+    the graph) and ``n_groups`` (batched steps per forward; each is a few
+    numpy calls).
 
     Example:
         >>> import autograd
@@ -76,9 +81,12 @@ class Compiled:
         (('x0', 'x1'), 1, 3, 3)
     """
 
-    def __init__(self, fn, nargs=None):
+    def __init__(self, fn, nargs=None, input_grads=True):
+        if not isinstance(input_grads, bool):
+            raise TypeError(f"compile: input_grads must be True or False, got {input_grads!r}")
         out, inputs, names = trace(fn, nargs)
         self.names = names
+        self.input_grads = input_grads
         self._fn_name = getattr(fn, "__name__", "function")
         self._build(out, inputs)
         # Rebuild with the parameters laid out in the order the matrix products
@@ -150,6 +158,14 @@ class Compiled:
         steps = []
         nv = nin
         scalar_nodes = []
+        consts = set(const_rows.values())
+
+        def unwanted(kind, rows):
+            """True when nobody wants these rows' gradients: constants, and
+            the inputs when their derivatives were not asked for."""
+            if kind == S:
+                return all(r in consts for r in rows)
+            return not self.input_grads and all(r < nin for r in rows)
         for d in sorted(by_depth):
             groups = {}
             for v in by_depth[d]:
@@ -179,23 +195,23 @@ class Compiled:
                     s_init.extend([0.0] * k)
                 for j, (v, _, _) in enumerate(members):
                     ref[v] = (kind, out_sel.start + j)
-                steps.append(self._step(key, members, kind, out_sel,
-                                        set(const_rows.values()), s_init))
+                steps.append(self._step(key, members, kind, out_sel, unwanted, s_init))
         self._steps = steps
         self._nv = nv
         self._s_init = np.array(s_init, dtype=float).reshape(-1, 1)
         self.depth = max(by_depth, default=0)
         self.n_groups = len(steps)
         self._out = ref[out] if isinstance(out, Value) else float(out)
-        self._zero_rows = self._first_writes(steps, {V: nv, S: len(s_init)})
+        self._zero_rows = self._first_writes(
+            steps, {V: nv, S: len(s_init)}, () if self.input_grads else range(nin))
         # The same graph as a flat list, for the exact example-by-example replay.
         self._scalar = [(prim, opr, extra, ref[v]) for v, prim, opr, extra in scalar_nodes]
         self._nin = nin
 
-    def _first_writes(self, steps, sizes):
+    def _first_writes(self, steps, sizes, unread=()):
         """Mark the gradient scatters that are the first write to their rows
         (they assign); return, per buffer kind, the slices of rows that still
-        need zeros before a backward pass."""
+        need zeros before a backward pass (``unread`` batch rows need none)."""
         written = {V: set(), S: set()}
         needs_zero = {V: set(), S: set()}
         if type(self._out) is not float:
@@ -208,21 +224,22 @@ class Compiled:
                 else:
                     needs_zero[kind] |= rows - written[kind]
                 written[kind] |= rows
-        return {kind: _runs(sorted((set(range(n)) - written[kind]) | needs_zero[kind]))
+        zero = {kind: (set(range(n)) - written[kind]) | needs_zero[kind]
                 for kind, n in sizes.items()}
+        zero[V] -= set(unread)
+        return {kind: _runs(sorted(rows)) for kind, rows in zero.items()}
 
-    def _step(self, key, members, kind, out_sel, consts, s_init):
+    def _step(self, key, members, kind, out_sel, unwanted, s_init):
         k = len(members)
         if key[1] == "dot":
-            return _dot_step(members, kind, out_sel, consts, s_init)
+            return _dot_step(members, kind, out_sel, unwanted, s_init)
         prim = members[0][0]._prim
         extra = members[0][2]
         operands = []
         for p in range(len(members[0][1])):
             okind = members[0][1][p][0]
             rows = [m[1][p][1] for m in members]
-            skip = okind == S and all(r in consts for r in rows)
-            operands.append((okind, gather_plan(rows, skip=skip)))
+            operands.append((okind, gather_plan(rows, skip=unwanted(okind, rows))))
         return Elementwise(prim, extra, operands, kind, out_sel, k, _check_domain)
 
     # -- calling -----------------------------------------------------------------
@@ -241,7 +258,8 @@ class Compiled:
         captured parameter's ``.grad``.
 
         ``input_grads`` has one array of shape ``(B,)`` per argument: each
-        example's derivative with respect to that input.
+        example's derivative with respect to that input; it is ``()`` when
+        the function was compiled with ``input_grads=False``.
 
         Example:
             >>> import autograd
@@ -319,8 +337,8 @@ class Compiled:
                     backward(cache)
         except FloatingPointError:
             return self._replay(bufs[V], bufs[S], grad)
-        return (values, tuple(grads[V][:self._nin].copy()),
-                grads[S][self._param_sel, 0].copy())
+        inputs = tuple(grads[V][:self._nin].copy()) if self.input_grads else ()
+        return values, inputs, grads[S][self._param_sel, 0].copy()
 
     def _values(self, bufs):
         out, size = self._out, bufs[V].shape[1]
@@ -389,7 +407,7 @@ class Compiled:
             s_grads += g[S]
         if not grad:
             return values, None, None
-        return values, tuple(in_grads), s_grads[self._param_rows]
+        return values, tuple(in_grads) if self.input_grads else (), s_grads[self._param_rows]
 
     def __repr__(self):
         return (f"<compiled {self._fn_name}{self.names}: {len(self.parameters)} parameters, "
@@ -470,7 +488,7 @@ def _dot_key(opr):
     return ("dot", len(vs), len(vv), len(ss)), (vs, vv, ss)
 
 
-def _dot_step(members, kind, out_sel, consts, s_init):
+def _dot_step(members, kind, out_sel, unwanted, s_init):
     k = len(members)
     vs_rows = [m[1][0] for m in members]
     vs = vv = ss = None
@@ -478,9 +496,11 @@ def _dot_step(members, kind, out_sel, consts, s_init):
     if n:
         X = np.array([[x[1] for x, _ in pairs] for pairs in vs_rows], dtype=np.intp)
         Wr = np.array([[w[1] for _, w in pairs] for pairs in vs_rows], dtype=np.intp)
-        lined = gather_plan(X[0], allow_same=False) if (X == X[0]).all() else None
-        wskip = all(r in consts for r in Wr.ravel().tolist())
-        vs = (lined, gather_plan(X.ravel(), allow_same=False),
+        xskip = unwanted(V, X.ravel().tolist())
+        lined = (gather_plan(X[0], skip=xskip, allow_same=False) if (X == X[0]).all()
+                 else None)
+        wskip = unwanted(S, Wr.ravel().tolist())
+        vs = (lined, gather_plan(X.ravel(), skip=xskip, allow_same=False),
               gather_plan(Wr.ravel(), skip=wskip, allow_same=False), (k, n))
     for idx, kind_ab in ((1, V), (2, S)):
         pairs_all = [m[1][idx] for m in members]
@@ -489,8 +509,8 @@ def _dot_step(members, kind, out_sel, consts, s_init):
             continue
         A = [x[1] for pairs in pairs_all for x, _ in pairs]
         Bv = [w[1] for pairs in pairs_all for _, w in pairs]
-        skip_a = kind_ab == S and all(r in consts for r in A)
-        skip_b = kind_ab == S and all(r in consts for r in Bv)
+        skip_a = unwanted(kind_ab, A)
+        skip_b = unwanted(kind_ab, Bv)
         plan = (gather_plan(A, skip=skip_a, allow_same=False),
                 gather_plan(Bv, skip=skip_b, allow_same=False), (k, n))
         if idx == 1:

@@ -374,8 +374,11 @@ class Dot:
 
             def back():
                 W, X = held
-                if gx is not None and W.shape[0] > 1:
-                    np.dot(W.T, g, out=gx)
+                if gx is not None:
+                    if W.shape[0] == 1:
+                        np.multiply(W.T, g, out=gx)
+                    else:
+                        np.dot(W.T, g, out=gx)
                 elif add_x is not None:
                     # A broadcast product for one row (a dot with it is slower).
                     add_x(W.T * g if W.shape[0] == 1 else np.dot(W.T, g))

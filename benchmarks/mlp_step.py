@@ -93,7 +93,8 @@ def _compiled(X, Y, layers):
     _, model, opt = _chaingrad_model(layers)
     scale = 1.0 / len(Y)
     # Each example's share of the mean: the batch-summed gradient is then mse's.
-    f = compile_(lambda x0, x1, y: (model([x0, x1]) - y) ** 2 * scale)
+    # Only the parameters' gradients are wanted, as from every other engine.
+    f = compile_(lambda x0, x1, y: (model([x0, x1]) - y) ** 2 * scale, input_grads=False)
     x0, x1, ys = np.ascontiguousarray(X[:, 0]), np.ascontiguousarray(X[:, 1]), Y.copy()
 
     def step():
