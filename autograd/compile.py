@@ -122,12 +122,14 @@ class Compiled:
             params.append(p)
             s_init.append(p.data)
         const_rows = {}
+        consts = set()         # their rows: constants are created level by level
         by_depth = {}
 
         def const(c):
             key = (c, math.copysign(1.0, c))
             if key not in const_rows:
                 const_rows[key] = len(s_init)
+                consts.add(len(s_init))
                 s_init.append(c)
             return (S, const_rows[key])
 
@@ -158,7 +160,6 @@ class Compiled:
         steps = []
         nv = nin
         scalar_nodes = []
-        consts = set(const_rows.values())
 
         def unwanted(kind, rows):
             """True when nobody wants these rows' gradients: constants, and
@@ -166,6 +167,7 @@ class Compiled:
             if kind == S:
                 return all(r in consts for r in rows)
             return not self.input_grads and all(r < nin for r in rows)
+
         for d in sorted(by_depth):
             groups = {}
             for v in by_depth[d]:

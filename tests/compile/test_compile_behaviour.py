@@ -228,3 +228,20 @@ def test_the_exact_replay_matches_eager_with_shared_nodes_and_parameters():
 def test_bad_arguments_to_compile_are_clear_errors(fn, nargs, pattern):
     with pytest.raises(TypeError, match=pattern):
         autograd.compile(fn, nargs=nargs)
+
+
+def test_constants_get_no_gradient_and_a_folded_bias_is_read_as_is():
+    # A neuron's bias rides in its dot as the pair (1.0, b): the compiled
+    # layer must add b itself (no product with a row of ones) and scatter no
+    # gradient into the constant 1.0, or into any other constant.
+    forward, params = mlp([2, 4, 3, 1], seed=5)
+    f = autograd.compile(lambda x0, x1, y: (forward([x0, x1]) - y) ** 2 * 0.5)
+    dots = [s for s in f._steps if type(s).__name__ == "Dot"]
+    assert len(dots) == 3 and all(s.ss is not None and s.ss[3] for s in dots)
+    computed = {r for s in f._steps if s.out_kind == 1 for r in range(s.out.start, s.out.stop)}
+    const_rows = set(range(len(f._s_init))) - set(f._param_rows.tolist()) - computed
+    assert const_rows                      # the 1.0 of the biases, the 0.5
+    for step in f._steps:
+        for kind, plan in step.grad_plans():
+            rows = set(plan.rows.tolist())
+            assert not (kind == 1 and rows <= const_rows and rows), (step, rows)
