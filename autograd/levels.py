@@ -13,6 +13,11 @@ every example).  An operand is ``(kind, row)`` with kind ``V`` = 0 or ``S`` = 1.
 Gradients live in buffers of the same shapes; a shared row's gradient is
 summed over the batch as soon as it is scattered (it is linear from there on).
 
+The buffers outlive a call (one set per thread and batch size, see
+``compile._Run``), so each group is *bound* to them once: ``bind`` returns a
+``forward`` and a ``backward`` closure over views made then, and a call only
+runs those closures.
+
 Example:
     >>> import numpy as np
     >>> from autograd.levels import gather_plan
