@@ -228,7 +228,9 @@ class Compiled:
                 written[kind] |= rows
         zero = {kind: (set(range(n)) - written[kind]) | needs_zero[kind]
                 for kind, n in sizes.items()}
-        zero[V] -= set(unread)
+        # An unread row nobody writes needs no zeros; one a mixed scatter adds
+        # into still does (stale floats there could overflow and force the replay).
+        zero[V] -= set(unread) - needs_zero[V]
         return {kind: _runs(sorted(rows)) for kind, rows in zero.items()}
 
     def _step(self, key, members, kind, out_sel, unwanted, s_init):

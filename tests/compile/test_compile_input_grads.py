@@ -66,3 +66,37 @@ def test_no_gradient_step_writes_only_input_rows():
 
     assert input_only_scatters(autograd.compile(fn))          # the full pass has them
     assert not input_only_scatters(autograd.compile(fn, input_grads=False))
+
+
+def _rows(slices):
+    return {r for s in slices for r in range(s.start, s.stop)}
+
+
+@pytest.mark.parametrize("input_grads", [True, False])
+def test_every_row_a_scatter_adds_into_holds_zeros_or_a_first_write(input_grads):
+    # The gradient buffers outlive a call and start as np.empty: a scatter
+    # that adds must find its rows zeroed, or already assigned by a scatter
+    # that ran before it in the backward pass -- even an input's row whose
+    # derivative was not asked for.
+    def fn(x0, x1):
+        g1, h1, g2 = x1 * 2.0, x1 + 1.0, x1 * 3.0
+        mixed = x0 * g1 + h1 * g2        # one mul group reads the rows [x0, h1] ...
+        return (mixed * h1).tanh()       # ... after this product wrote h1's row
+    f = autograd.compile(fn, input_grads=input_grads)
+    ready = {kind: _rows(slices) for kind, slices in f._zero_rows.items()}
+    ready[f._out[0]].add(f._out[1])      # the seed
+    mixed_add = False
+    for step in reversed(f._steps):
+        for kind, plan in step.grad_plans():
+            rows = set(plan.rows.tolist())
+            if not plan.first:
+                assert rows <= ready[kind], (kind, sorted(rows), sorted(ready[kind]))
+                mixed_add |= kind == 0 and 0 in rows and len(rows) > 1
+            ready[kind] |= rows
+    assert mixed_add                     # the case this test is about was built
+    X = np.array([0.3, -1.2]), np.array([0.7, 0.1])
+    want = eager(fn, [], *X)
+    values, grads = f.value_and_grad(*X)
+    assert_close(values, want[0])
+    if input_grads:
+        assert_close(np.array(grads), want[1])
