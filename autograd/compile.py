@@ -433,9 +433,8 @@ class _Run:
         Sb = compiled._s_init.copy()
         self.bufs = (np.empty((compiled._nv, size)), Sb)
         self.grads = (np.empty((compiled._nv, size)), np.empty_like(Sb))
-        self.params = Sb[compiled._param_sel, 0]
-        if not isinstance(compiled._param_sel, slice):
-            self.params = _FancyRows(Sb, compiled._param_sel)
+        sel = compiled._param_sel
+        self.params = Sb[sel, 0] if isinstance(sel, slice) else _FancyRows(Sb, sel)
         bound = [step.bind(self.bufs, self.grads) for step in compiled._steps]
         self.forwards = [f for f, _ in bound]
         self.backwards = [b for _, b in reversed(bound)]

@@ -362,6 +362,9 @@ def topological_order(root):
     """Every node reachable from ``root``, operands before their users.
 
     Iterative depth-first search, so depth is limited only by memory.
+    ``_backward_order`` repeats this walk with backward's own work fused in
+    (a call per node would cost backward more than the repetition): a change
+    to the order here must be made there too.
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order: expected a Value, got {type(root).__name__} {root!r}")
@@ -578,14 +581,15 @@ def apply(prim, *args):
     return _new(prim, args, _NARY, out)
 
 
-def _sequence(seq, where, name):
-    """``seq`` as a list; a non-iterable is refused naming the function and the value."""
+def _sequence(seq, where, name, what="a sequence of Values and numbers"):
+    """``seq`` as a list (itself when it is one: read, never changed); a
+    non-iterable is refused naming the function, the argument and the value."""
     if type(seq) is list:
         return seq
     try:
         return list(seq)
     except TypeError:
-        raise TypeError(f"{where}: {name} must be a sequence of Values and numbers, "
+        raise TypeError(f"{where}: {name} must be {what}, "
                         f"got {type(seq).__name__} {seq!r}") from None
 
 

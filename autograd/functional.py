@@ -10,8 +10,8 @@ Example:
 import contextlib
 import math
 
-from .engine import (FLOAT, Value, _fmt, _grad_enabled, _nan_gradient, _to_float, apply,
-                     topological_order)
+from .engine import (FLOAT, Value, _fmt, _grad_enabled, _nan_gradient, _sequence, _to_float,
+                     apply, topological_order)
 from .primitives import PRIMITIVES
 
 __all__ = ["grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError"]
@@ -106,11 +106,7 @@ def grad(output, inputs, create_graph=False):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__} {output!r}")
     if isinstance(inputs, Value):
         raise TypeError("grad: inputs must be a sequence of Values, e.g. [x], not a single Value")
-    try:
-        inputs = list(inputs)
-    except TypeError:
-        raise TypeError(f"grad: inputs must be a sequence of Values, e.g. [x], "
-                        f"got {type(inputs).__name__} {inputs!r}") from None
+    inputs = _sequence(inputs, "grad", "inputs", "a sequence of Values, e.g. [x]")
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__} {x!r}")
@@ -177,11 +173,7 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
         raise TypeError(f"gradcheck: f must be a function of Values, got {type(f).__name__} {f!r}")
     if isinstance(inputs, Value):
         inputs = [inputs]
-    try:
-        inputs = list(inputs)
-    except TypeError:
-        raise TypeError(f"gradcheck: inputs must be a sequence of numbers or Values, "
-                        f"got {type(inputs).__name__} {inputs!r}") from None
+    inputs = _sequence(inputs, "gradcheck", "inputs", "a sequence of numbers or Values")
     if not inputs:
         raise ValueError("gradcheck: inputs is empty; pass the point to check, e.g. [0.5]")
     for name, tol in (("eps", eps), ("atol", atol), ("rtol", rtol)):

@@ -22,7 +22,7 @@ Example:
 """
 import graphviz
 
-from .engine import Value, topological_order
+from .engine import Value, _sequence, topological_order
 from .viz_clusters import assign_clusters, collapse_groups, param_labels
 from .viz_labels import grad_colour, html_text, local_derivs, num, op_expr
 from .viz_render import Picture
@@ -62,11 +62,8 @@ def _highlighted(order, highlight, what):
     """Nodes on a path from any of ``highlight`` to the root."""
     if highlight is None:
         return set()
-    try:
-        starts = [highlight] if isinstance(highlight, Value) else list(highlight)
-    except TypeError:
-        raise TypeError(f"{what}: highlight must be a Value or Values, "
-                        f"got {type(highlight).__name__} {highlight!r}") from None
+    starts = ([highlight] if isinstance(highlight, Value)
+              else _sequence(highlight, what, "highlight", "a Value or Values"))
     members = set(order)
     for s in starts:
         if not isinstance(s, Value):
