@@ -22,21 +22,20 @@ if any(_os.path.exists(_os.path.join(_here, f)) for f in ("tracer.py", "core.py"
 
 __chaingrad__ = True
 
-from .primitives import PRIMITIVES, Primitive, register  # noqa: E402
+from .compiler import Compiled, TracingError, compile  # noqa: E402
 from .engine import Value, apply, dot, is_grad_enabled, sum, topological_order  # noqa: E402
-from .functional import GradcheckError, enable_grad, gradcheck, grad, no_grad  # noqa: E402
-from .compile import TracingError, compile  # noqa: E402
+from .functional import GradcheckError, enable_grad, grad, gradcheck, no_grad  # noqa: E402
+from .primitives import PRIMITIVES, Primitive, register  # noqa: E402
 
 __all__ = [
     "Value", "grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError",
     "sum", "dot", "apply", "is_grad_enabled", "topological_order",
-    "PRIMITIVES", "Primitive", "register", "compile", "TracingError",
-    "draw_dot", "to_text", "backward_frames", "render", "find_renderer",
+    "PRIMITIVES", "Primitive", "register", "compile", "Compiled", "TracingError",
+    "draw_dot", "to_text", "backward_frames", "render", "find_renderer", "RendererNotFound",
 ]
 
 # Pictures load lazily: importing graphviz costs more than the whole engine.
-_VIZ = {"draw_dot": "viz_dot", "to_text": "viz_text", "backward_frames": "viz_frames",
-        "render": "viz_render", "find_renderer": "viz_render"}
+_VIZ = {"draw_dot", "to_text", "backward_frames", "render", "find_renderer", "RendererNotFound"}
 
 _HIPS_NAMES = {"elementwise_grad", "jacobian", "hessian", "value_and_grad", "make_vjp",
                "make_jvp", "holomorphic_grad", "grad_named", "hessian_tensor_product",
@@ -46,7 +45,7 @@ _HIPS_NAMES = {"elementwise_grad", "jacobian", "hessian", "value_and_grad", "mak
 def __getattr__(name):
     if name in _VIZ:
         import importlib
-        obj = globals()[name] = getattr(importlib.import_module(f".{_VIZ[name]}", __name__), name)
+        obj = globals()[name] = getattr(importlib.import_module(".viz", __name__), name)
         return obj
     if name in _HIPS_NAMES:
         raise ImportError(

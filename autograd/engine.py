@@ -24,7 +24,6 @@ Example:
     >>> round(x.grad, 6), y.grad
     (4.389056, 2.0)
 """
-import math
 import numbers
 from contextvars import ContextVar
 
@@ -608,10 +607,11 @@ def sum(values):
     return _nary(_SUM, _sequence(values, "sum", "values"), "sum")
 
 
-def _dot_rows(xs, rows):
+def dot_rows(xs, rows):
     """``[dot(xs, ws) for ws in rows]``, reading ``xs``'s data once for all rows.
 
-    For a layer: its neurons all read the same inputs.  ``xs`` and every row
+    For a layer: its neurons all read the same inputs (``nn.Layer`` uses it
+    through :mod:`autograd.internal`).  ``xs`` and every row
     are lists of Values and floats; anything else, and any failure, goes
     through :func:`dot` for its normalising and its clear errors.
     """

@@ -10,8 +10,17 @@ Example:
 import contextlib
 import math
 
-from .engine import (FLOAT, Value, _fmt, _grad_enabled, _nan_gradient, _sequence, _to_float,
-                     apply, topological_order)
+from .engine import (
+    FLOAT,
+    Value,
+    _fmt,
+    _grad_enabled,
+    _nan_gradient,
+    _sequence,
+    _to_float,
+    apply,
+    topological_order,
+)
 from .primitives import PRIMITIVES
 
 __all__ = ["grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError"]

@@ -58,7 +58,8 @@ def table_rows(rows, workload):
         if r.workload != workload:
             continue
         if not r.ok:
-            out.append([r.engine, r.size, "-", "", "", "", "", "", "; ".join(filter(None, [r.status, r.note]))])
+            note = "; ".join(filter(None, [r.status, r.note]))
+            out.append([r.engine, r.size, "-", "", "", "", "", "", note])
             continue
         t = r.timing
         vs_peer, vs_np = _ratio_cells(rows, r)
@@ -106,7 +107,9 @@ def targets(rows):
         short, long_ = (_find(rows, "b", s, lambda e: e == "chaingrad eager") for s in (sizes[0], sizes[-1]))
         # Time per op from the same rounds: the chains were timed interleaved.
         f = paired_ratio(long_.timing, short.timing) * short.units / long_.units
-    add(f"(b) eager time/op at {sizes[-1]} vs {sizes[0]}" if sizes else "(b) eager time/op, longest vs shortest chain", f,
+    title = (f"(b) eager time/op at {sizes[-1]} vs {sizes[0]}" if sizes
+             else "(b) eager time/op, longest vs shortest chain")
+    add(title, f,
         "<= 1.5x", lambda x: x <= 1.5, f"{f:.3g}x ({fmt_time(hi)} vs {fmt_time(lo)})" if f else "")
     v, _, _ = ratio("a", "numpy by hand", "chaingrad compiled")
     add("(a) compiled step vs numpy by hand", v, "<= 3x numpy's time", lambda x: x <= 3,
@@ -119,12 +122,18 @@ def targets(rows):
 
 def _text_table(header, body):
     widths = [max(len(str(c)) for c in col) for col in zip(header, *body)]
-    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    def line(cells):
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+
     return "\n".join([line(header), line(["-" * w for w in widths])] + [line(b) for b in body])
 
 
 def _md_table(header, body):
-    esc = lambda c: str(c).replace("|", "\\|")
+
+    def esc(c):
+        return str(c).replace("|", "\\|")
+
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(esc(c) for c in b) + " |" for b in body]
     return "\n".join(lines)

@@ -38,7 +38,8 @@ class Progress:
 
     def update(self, done, text=""):
         filled = self.width * done // self.total
-        line = f"[{'#' * filled}{'-' * (self.width - filled)}] {done:>{len(str(self.total))}}/{self.total}  {text}"
+        count = f"{done:>{len(str(self.total))}}/{self.total}"
+        line = f"[{'#' * filled}{'-' * (self.width - filled)}] {count}  {text}"
         if self.tty:
             self.stream.write("\r" + line + ("\n" if done == self.total else ""))
             self.stream.flush()

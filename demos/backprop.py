@@ -18,7 +18,7 @@ import sys
 
 import autograd
 from autograd import Value, backward_frames, render
-from autograd.viz_render import RendererNotFound, find_renderer
+from autograd.viz.rendering import RendererNotFound, find_renderer
 
 
 def expression():

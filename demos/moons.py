@@ -121,7 +121,8 @@ def main(argv=None):
     Example:
         >>> import tempfile
         >>> from demos.moons import main
-        >>> acc, history = main(["--out", tempfile.mkdtemp(), "--steps", "2", "--points", "10"])  # doctest: +ELLIPSIS
+        >>> acc, history = main(["--out", tempfile.mkdtemp(), "--steps", "2",
+        ...                      "--points", "10"])  # doctest: +ELLIPSIS
         two moons: 10 points, ...
         >>> len(history)
         2

@@ -25,14 +25,13 @@ if not getattr(_autograd, "__chaingrad__", False):
         "Install chaingrad in its own virtual environment: python -m venv .venv && "
         ". .venv/bin/activate && pip install chaingrad")
 
-from .module import Module  # noqa: E402
+from .data import make_moons  # noqa: E402
+from .io import ModelFileError  # noqa: E402
 from .layers import ACTIVATIONS, MLP, Layer, Neuron  # noqa: E402
-from .losses import (binary_cross_entropy_with_logits, cross_entropy, hinge, mse,  # noqa: E402
-                     squared_error)
+from .losses import binary_cross_entropy_with_logits, cross_entropy, hinge, mse, squared_error  # noqa: E402
+from .module import Module  # noqa: E402
 from .optim import SGD, Adam, Optimizer  # noqa: E402
 from .reference import NumpyNeuron  # noqa: E402
-from .io import ModelFileError  # noqa: E402
-from .data import make_moons  # noqa: E402
 
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "ACTIVATIONS",

@@ -124,7 +124,7 @@ def read_state(path):
         >>> read_state(path)
         Traceback (most recent call last):
         ...
-        nn.io.ModelFileError: load(...junk.txt'): not a chaingrad parameter file (first line is 'hello', expected 'chaingrad-nn-parameters 1')
+        nn.io.ModelFileError: load(...junk.txt'): not a chaingrad parameter file (first line is 'hello', ...)
     """
     path = _check_path(path, "load")
     where = f"load({path!r})"

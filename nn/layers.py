@@ -25,6 +25,7 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from autograd.internal import dot_rows
 
 from .module import Module
 
@@ -33,7 +34,6 @@ __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS"]
 ACTIVATIONS = ("leaky_relu", "relu", "tanh", "sigmoid", "linear")
 _METHOD = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid}
 _dot = autograd.dot
-_dot_rows = autograd.engine._dot_rows
 _float = float
 
 
@@ -86,7 +86,7 @@ def _inputs(x, nin, where):
 def _layer_forward(neurons, ext):
     # The neurons' dot nodes first, reading the shared inputs' data once,
     # then each neuron's activation.
-    zs = _dot_rows(ext, [n._wb for n in neurons])
+    zs = dot_rows(ext, [n._wb for n in neurons])
     return [n._activate(z) for n, z in zip(neurons, zs)]
 
 
@@ -261,7 +261,7 @@ class MLP(Module):
         >>> model([1.0, 2.0, 3.0])
         Traceback (most recent call last):
         ...
-        ValueError: MLP(nin=2, nouts=[16, 16, 1], activation='relu', alpha=0.01, output_activation='linear'): expected 2 inputs, got 3
+        ValueError: MLP(nin=2, nouts=[16, 16, 1], ...): expected 2 inputs, got 3
     """
 
     def __init__(self, nin, nouts, activation="leaky_relu", alpha=0.01,

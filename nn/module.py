@@ -189,7 +189,7 @@ class Module:
             >>> MLP(2, [1], rng=0).load(path)        # doctest: +ELLIPSIS
             Traceback (most recent call last):
             ...
-            nn.io.ModelFileError: load(...): the file holds Neuron(nin=2, ...), but this model is MLP(nin=2, ...)
+            nn.io.ModelFileError: load(...): the file holds Neuron(nin=2, ...), but this model is MLP(...)
         """
         from .io import load
         return load(self, path)
@@ -211,7 +211,8 @@ def _scalar(x, what):
         x = x[()]
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
         if isinstance(x, (list, tuple)):
-            raise ValueError(f"{what} is a {type(x).__name__} of length {len(x)}; every parameter is a scalar")
+            raise ValueError(f"{what} is a {type(x).__name__} of length {len(x)}; "
+                             "every parameter is a scalar")
         raise TypeError(f"{what} must be a real number, got {type(x).__name__} {x!r}")
     f = float(x)
     if math.isnan(f):

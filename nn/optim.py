@@ -46,7 +46,8 @@ class Optimizer:
         try:
             params = list(params)
         except TypeError:
-            raise TypeError(f"{where}: params must be a list of Values, got {type(params).__name__}") from None
+            raise TypeError(f"{where}: params must be a list of Values, "
+                            f"got {type(params).__name__}") from None
         if not params:
             raise ValueError(f"{where}: params is empty; pass model.parameters()")
         seen = set()

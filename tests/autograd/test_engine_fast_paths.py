@@ -1,6 +1,6 @@
 """The eager engine's fast paths give what the general ones give.
 
-``engine._dot_rows`` (a layer's dot nodes, sharing the inputs' data) must
+``autograd.internal.dot_rows`` (a layer's dot nodes, sharing the inputs' data) must
 make the same nodes as ``dot`` row by row and refuse what ``dot`` refuses
 with ``dot``'s messages; ``backward`` parks and restores existing gradients
 during its traversal, so a second pass must add exactly a fresh graph's
@@ -12,14 +12,14 @@ import pytest
 
 import autograd
 from autograd import Value
-from autograd.engine import _dot_rows
+from autograd.internal import dot_rows
 
 
 def test_dot_rows_equals_dot_row_by_row():
     xs = [Value(0.5), -1.25, Value(2.0), 1.0]
     rows = [[Value(0.1), Value(-0.2), Value(0.3), Value(0.4)],
             [Value(1.5), 2, Value(-0.5), 0.25]]  # an int and a float in the second row
-    got = _dot_rows(xs, rows)
+    got = dot_rows(xs, rows)
     for node, ws in zip(got, rows):
         ref = autograd.dot(xs, ws)
         assert node.data == ref.data
@@ -30,12 +30,12 @@ def test_dot_rows_equals_dot_row_by_row():
 def test_dot_rows_refuses_as_dot_does():
     xs = [Value(1.0), 1.0]
     with pytest.raises(ValueError, match=r"^dot: operands have unequal lengths 2 and 3$"):
-        _dot_rows(xs, [[Value(1.0), Value(2.0), Value(3.0)]])
+        dot_rows(xs, [[Value(1.0), Value(2.0), Value(3.0)]])
     big = [Value(1e308), 1.0]
     with pytest.raises(ValueError, match=r"^dot\(.*\): result is NaN"):
-        _dot_rows(big, [[Value(10.0), Value(-math.inf)]])
+        dot_rows(big, [[Value(10.0), Value(-math.inf)]])
     with pytest.raises(TypeError, match=r"^dot: expected a real number or a Value, got str"):
-        _dot_rows(xs, [[Value(1.0), "w"]])
+        dot_rows(xs, [[Value(1.0), "w"]])
 
 
 def _graph():

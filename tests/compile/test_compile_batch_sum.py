@@ -1,10 +1,10 @@
-"""levels.batch_sum (shared rows' gradients summed over the batch) against
+"""compiler.steps.batch_sum (shared rows' gradients summed over the batch) against
 math.fsum, row by row, for the batch sizes a call may bring in turn."""
 import math
 
 import numpy as np
 
-from autograd.levels import batch_sum
+from autograd.compiler.steps import batch_sum
 
 
 def test_rows_summed_over_the_batch_match_fsum():

@@ -5,10 +5,10 @@ import sys
 
 import numpy as np
 import pytest
+from compile_reference import assert_close, eager, mlp
 
 import autograd
 from autograd import TracingError, Value
-from compile_reference import assert_close, eager, mlp
 
 
 def test_parameter_updates_are_seen_by_the_next_call():
@@ -78,7 +78,8 @@ def test_tracing_does_not_trip_domain_checks_but_the_batch_does():
     (lambda x: x.sqrt(), [4.0, -4.0], r"^sqrt\(-4\.0\): input must be >= 0 \[batch example 1\]"),
     (lambda x: (-2.0) ** x, [1.0, 2.0], r"^rpow\(1\.0, -2\.0\): a Value exponent needs a base > 0"),
     (lambda x: x ** 0.5, [-8.0], r"^pow\(-8\.0, 0\.5\): a negative base"),
-    (lambda x: (2.0 * x).exp(), [1.0, 500.0], r"^exp\(1000\.0\): result overflows a float \[batch example 1\]"),
+    (lambda x: (2.0 * x).exp(), [1.0, 500.0],
+     r"^exp\(1000\.0\): result overflows a float \[batch example 1\]"),
     (lambda x: x - x * 2.0, [np.inf], r"^sub\(inf, inf\): result is NaN \[batch example 0\]"),
 ])
 def test_domain_errors_on_the_batch_name_the_op_and_the_value(fn, x, pattern):

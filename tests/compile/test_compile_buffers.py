@@ -6,10 +6,10 @@ import threading
 
 import numpy as np
 import pytest
+from compile_reference import assert_close, compiled, eager, mlp
 
 import autograd
 from autograd import Value
-from compile_reference import assert_close, compiled, eager, mlp
 
 RNG = np.random.default_rng(2024)
 

@@ -4,10 +4,10 @@ import random
 
 import numpy as np
 import pytest
+from compile_reference import assert_close, assert_matches_eager, compiled, mlp
 
 import autograd
 from autograd import PRIMITIVES, Value, apply
-from compile_reference import assert_close, assert_matches_eager, compiled, mlp
 
 RNG = np.random.default_rng(12345)
 

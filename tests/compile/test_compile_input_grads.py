@@ -4,10 +4,10 @@ are those of the full pass (and of eager); the per-example input
 derivatives are not computed, and ``value_and_grad`` returns ``()``."""
 import numpy as np
 import pytest
+from compile_reference import assert_close, compiled, eager, mlp
 
 import autograd
 from autograd import Value
-from compile_reference import assert_close, compiled, eager, mlp
 
 RNG = np.random.default_rng(77)
 

@@ -17,9 +17,10 @@ differences need.
 """
 import functools
 
+from hypothesis import strategies as st
+
 import autograd
 from autograd import PRIMITIVES, Value, apply, grad
-from hypothesis import strategies as st
 
 ANY = ((-3.0, 3.0),)
 POS = ((0.3, 3.0),)

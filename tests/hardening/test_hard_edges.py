@@ -9,9 +9,9 @@ rows.
 import math
 
 import pytest
+from hard_dags import SYNTAX
 
 from autograd import PRIMITIVES, Value, grad
-from hard_dags import SYNTAX
 
 INF = math.inf
 TINY = 5e-324   # the smallest subnormal
@@ -216,6 +216,7 @@ COMPILE_DIFFERS = {"sum(1e+16, 1.0, -1e+16)"}
 @pytest.mark.parametrize("edge", EDGES, ids=Edge.id)
 def test_edge_through_compile(edge):
     import numpy as np
+
     import autograd
     f = autograd.compile(lambda *vs: SYNTAX[edge.name](*vs, *edge.params), nargs=len(edge.operands))
     batch = [np.array([x]) for x in edge.operands]

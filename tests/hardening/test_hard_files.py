@@ -3,7 +3,8 @@ any edit to a saved file is refused with the model left unchanged."""
 import struct
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 import nn
 

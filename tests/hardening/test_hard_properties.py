@@ -5,11 +5,12 @@ subexpressions and up to 30 operations; the independent truth is numerical
 differentiation of the same function.
 """
 import pytest
-from hypothesis import given, find, settings, strategies as st
+from hard_dags import SAFE, programs, uncovered
+from hypothesis import find, given, settings
+from hypothesis import strategies as st
 
 import autograd
 from autograd import PRIMITIVES, GradcheckError, Primitive, Value, grad, gradcheck
-from hard_dags import SAFE, programs, uncovered
 
 
 def close(a, b, atol, rtol):

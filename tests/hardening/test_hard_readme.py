@@ -47,7 +47,8 @@ def counts_text():
     bad = _module("test_hard_bad_input")
     edges = _module("test_hard_edges")
     n_file_tests = sum(1 for mod, name, _ in _tests()
-                       if mod == "test_hard_bad_input" and name != "test_bad_input_gives_a_clear_error_and_changes_nothing")
+                       if mod == "test_hard_bad_input"
+                       and name != "test_bad_input_gives_a_clear_error_and_changes_nothing")
     lines = [
         f"- {len(props)} hypothesis properties, {'/'.join(map(str, per_run))} examples each per "
         "run, drawn by the fixed `ci` profile (derandomized, no example database), so every CI "

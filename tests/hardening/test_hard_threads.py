@@ -12,10 +12,11 @@ import sys
 import threading
 
 import pytest
-from hypothesis import given, strategies as st
+from hard_dags import programs
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograd import Value, grad, no_grad
-from hard_dags import programs
 
 
 @contextlib.contextmanager

@@ -9,11 +9,12 @@ import html
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, draw_dot, find_renderer, render, to_text
-from autograd.viz_render import RendererNotFound
+from autograd.viz.rendering import RendererNotFound
 
 SVG = "{http://www.w3.org/2000/svg}"
 META = list('<>{}[]|"\'\\&;=#:-/*!?%$@`~^ \n\t\r') + ["->", "--", "]]>", "<!--", "&amp;",

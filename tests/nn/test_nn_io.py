@@ -10,7 +10,7 @@ import zlib
 import numpy as np
 import pytest
 
-from nn import MLP, Neuron, ModelFileError
+from nn import MLP, ModelFileError, Neuron
 from nn.io import MAGIC
 
 

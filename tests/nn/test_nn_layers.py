@@ -101,8 +101,9 @@ def test_layer_returns_a_list_and_mlp_unwraps_a_single_output():
 
 def test_mlp_hidden_and_output_activations():
     model = MLP(2, [3, 3, 1], activation="tanh", output_activation="sigmoid", rng=0)
-    assert [l.activation for l in model.layers] == ["tanh", "tanh", "sigmoid"]
-    assert [l.activation for l in MLP(2, [3, 1], activation="relu", rng=0).layers] == ["relu", "linear"]
+    assert [layer.activation for layer in model.layers] == ["tanh", "tanh", "sigmoid"]
+    relu_model = MLP(2, [3, 1], activation="relu", rng=0)
+    assert [layer.activation for layer in relu_model.layers] == ["relu", "linear"]
 
 
 def test_mlp_equals_its_layers_composed_by_hand():

@@ -4,10 +4,10 @@ import re
 import sys
 
 import pytest
+from viz_helpers import membership
 
 import autograd
 from autograd import Value, draw_dot, topological_order
-from viz_helpers import membership
 
 
 class Neuron:

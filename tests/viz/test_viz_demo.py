@@ -6,10 +6,10 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from viz_helpers import RENDERERS, require
 
 from autograd.primitives import PRIMITIVES
 from demos import backprop
-from viz_helpers import RENDERERS, require
 
 
 def _backward_order(monkeypatch, root):
@@ -64,7 +64,7 @@ def test_command_prints_the_path(tmp_path):
 
 def test_command_without_renderer_says_how_to_get_one(tmp_path):
     env = {"PATH": str(tmp_path), "PYTHONPATH": ":".join(sys.path)}
-    code = ("import sys; from autograd import viz_render; "
+    code = ("import sys; from autograd.viz import rendering as viz_render; "
             "viz_render._script_dirs = lambda: []; "
             "from demos.backprop import main; sys.exit(main(['--out', sys.argv[1]]))")
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)],

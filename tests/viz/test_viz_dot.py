@@ -2,10 +2,10 @@
 import math
 
 import pytest
+from viz_helpers import attr, edges, nodes, values
 
 import autograd
 from autograd import Value, draw_dot
-from viz_helpers import attr, edges, nodes, values
 
 
 def _fd(f, xs, i, h=1e-6):
@@ -56,7 +56,10 @@ def test_shared_subexpression_is_one_node():
     s_id = next(i for i, (lab, d, g) in vals.items() if d == -0.75)
     uses = [e for e in edges(src) if e[0] == f"v{s_id}"]
     assert len(uses) == 4           # into +, tanh, and twice into s*s
-    f = lambda a, b: a * b + math.tanh(a * b) + (a * b) ** 2
+
+    def f(a, b):
+        return a * b + math.tanh(a * b) + (a * b) ** 2
+
     by = {lab: g for lab, d, g in vals.values()}
     assert by["a"] == pytest.approx(_fd(f, [0.5, -1.5], 0), rel=1e-3)   # 4 digits shown
     assert by["b"] == pytest.approx(_fd(f, [0.5, -1.5], 1), rel=1e-3)
@@ -122,7 +125,10 @@ def test_fill_colour_follows_grad_sign_and_size():
     out.label = "out"
     out.backward()
     src = draw_dot(out).source
-    rgb = lambda h: tuple(int(h[k:k + 2], 16) for k in (1, 3, 5))
+
+    def rgb(h):
+        return tuple(int(h[k:k + 2], 16) for k in (1, 3, 5))
+
     ra, rb, rc = rgb(_fill(src, "a")), rgb(_fill(src, "b")), rgb(_fill(src, "c"))
     assert ra[2] > ra[0] and rb[0] > rb[2]          # positive blue, negative orange
     assert rc == (255, 255, 255)                    # zero grad: white

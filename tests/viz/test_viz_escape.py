@@ -3,10 +3,10 @@ no extra nodes, and nothing of them reaches DOT as syntax."""
 import re
 
 import pytest
+from viz_helpers import RENDERERS, edges, nodes, require, svg_node_count, svg_texts
 
 import autograd
 from autograd import Value, draw_dot, render
-from viz_helpers import RENDERERS, edges, nodes, require, svg_node_count, svg_texts
 
 HOSTILE = [
     "a|b", "{x}", "}", "{", "<", ">", "<<", '"quoted"', "'single'", "back\\slash\\",

@@ -4,11 +4,11 @@ import itertools
 import math
 
 import pytest
+from viz_helpers import edges, values
 
 import autograd
 from autograd import Value, backward_frames, topological_order
 from autograd.primitives import PRIMITIVES
-from viz_helpers import edges, values
 
 
 def _expr():
@@ -107,7 +107,7 @@ def test_guard_and_errors():
 
 
 def test_frame_without_renderer_shows_its_own_gradients_as_text(monkeypatch, tmp_path):
-    from autograd import viz_render
+    from autograd.viz import rendering as viz_render
     x = Value(3.0, label="x")
     frames = list(backward_frames(x * 2.0))
     monkeypatch.setenv("PATH", str(tmp_path))

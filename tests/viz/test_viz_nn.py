@@ -1,10 +1,11 @@
 """draw_dot with a real nn.MLP: neuron and layer boxes from nn's own names."""
 import re
 
+from viz_helpers import membership
+
 import autograd
 from autograd import Value, draw_dot, topological_order
 from nn import MLP
-from viz_helpers import membership
 
 
 def _owner(name):

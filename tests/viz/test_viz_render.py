@@ -3,11 +3,11 @@ rendering through both, and the Jupyter display with and without a renderer."""
 import os
 
 import pytest
+from viz_helpers import RENDERERS, require, svg_node_count, svg_texts
 
 from autograd import Value, draw_dot, find_renderer, render, to_text
-from autograd import viz_render
-from autograd.viz_render import RendererNotFound
-from viz_helpers import RENDERERS, require, svg_node_count, svg_texts
+from autograd.viz import rendering as viz_render
+from autograd.viz.rendering import RendererNotFound
 
 
 def _graph():

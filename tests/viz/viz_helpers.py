@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from autograd.viz_render import _which
+from autograd.viz.rendering import _which
 
 _NODE = re.compile(r"^\t(\w+) \[(.*)\]$", re.M)
 _EDGE = re.compile(r"^\t(\w+) -> (\w+)(?: \[(.*)\])?$", re.M)

@@ -1,7 +1,7 @@
 """``autograd.compile``: trace a scalar function once, run it on whole batches.
 
-The function is run once on placeholder Values (:mod:`autograd.trace`); its
-graph is cut into level groups (:mod:`autograd.levels`) and each call runs
+The function is run once on placeholder Values (:mod:`autograd.compiler.tracing`); its
+graph is cut into level groups (:mod:`autograd.compiler.steps`) and each call runs
 those groups with numpy over a batch, one row per example.  Captured
 parameters (leaf Values the function closes over, such as a model's weights)
 are read at call time, so an optimizer step is seen by the next call.
@@ -23,11 +23,11 @@ import threading
 
 import numpy as np
 
-from . import engine
-from .engine import Value, _fmt, topological_order
-from .levels import S, V, Dot, Elementwise, gather_plan
-from .primitives import FLOAT, PRIMITIVES
-from .trace import TracingError, trace
+from .. import engine
+from ..engine import Value, _fmt, topological_order
+from ..primitives import FLOAT, PRIMITIVES
+from .steps import Dot, Elementwise, S, V, gather_plan
+from .tracing import TracingError, trace
 
 __all__ = ["compile", "Compiled", "TracingError"]
 
@@ -35,7 +35,7 @@ _DOT = PRIMITIVES["dot"]
 # numpy raises (instead of warning) on the floating-point events that mean an
 # eager step would have refused or produced a NaN; the call is then replayed
 # example by example with the engine's own scalar rules (exact, slow, rare).
-_STRICT = dict(over="raise", divide="raise", invalid="raise", under="ignore")
+_STRICT = {"over": "raise", "divide": "raise", "invalid": "raise", "under": "ignore"}
 
 
 def compile(fn, nargs=None, input_grads=True):

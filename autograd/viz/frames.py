@@ -18,17 +18,17 @@ Example:
     >>> frames[-1].grads[x], frames[-1].grads[y]
     (-2.0, 2.0)
 """
-from .engine import topological_order
-from .viz_dot import _check_common, _check_root, _highlighted, _too_big, build
-from .viz_labels import html_text, local_derivs, num, op_expr
-from .viz_text import to_text
+from ..engine import topological_order
+from .dot import _check_common, _check_root, _highlighted, _too_big, build
+from .labels import html_text, local_derivs, num, op_expr
+from .text import to_text
 
 __all__ = ["backward_frames"]
 
 
 def backward_frames(root, rankdir="LR", *, gradient=1.0, highlight=None, max_nodes=200,
                     digits=4):
-    """Yield one :class:`~autograd.viz_render.Picture` per backward step (see
+    """Yield one :class:`~autograd.viz.rendering.Picture` per backward step (see
     the module doc).  Each frame also carries ``.step`` (0 for the start),
     ``.node`` (the Value being processed; the root in frame 0) and ``.grads``
     (a dict Value -> gradient accumulated so far).  ``highlight``: as in

@@ -8,7 +8,7 @@ drawn without touching this module.
 
 Example:
     >>> from autograd import Value
-    >>> from autograd.viz_labels import html_text, op_expr, num
+    >>> from autograd.viz.labels import html_text, op_expr, num
     >>> html_text('a<b> & "c"|{d}')
     'a&lt;b&gt; &amp; &quot;c&quot;|{d}'
     >>> x = Value(2.0)
@@ -17,7 +17,7 @@ Example:
 """
 import html
 
-from .primitives import FLOAT
+from ..primitives import FLOAT
 
 __all__ = ["num", "html_text", "plain_text", "op_expr", "local_derivs", "grad_colour"]
 

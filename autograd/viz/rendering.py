@@ -9,7 +9,7 @@ environment is not activated.
 
 Example:
     >>> from autograd import Value, draw_dot
-    >>> from autograd.viz_render import find_renderer, render
+    >>> from autograd.viz.rendering import find_renderer, render
     >>> x = Value(2.0, label="x")
     >>> svg = render(draw_dot(x * x))          # doctest: +SKIP
     >>> svg.startswith("<?xml")                # doctest: +SKIP
@@ -63,11 +63,11 @@ def find_renderer(renderer=None):
     names ``"dot"`` / ``"graphviz-pure"`` (only that one), or a path to either.
 
     Example:
-        >>> from autograd.viz_render import find_renderer
+        >>> from autograd.viz.rendering import find_renderer
         >>> find_renderer("no-such-renderer")
         Traceback (most recent call last):
         ...
-        ValueError: find_renderer: renderer must be None, 'dot', 'graphviz-pure' or a path to one of them, got 'no-such-renderer'
+        ValueError: find_renderer: renderer must be None, 'dot', 'graphviz-pure' or a path to ...
     """
     if renderer is None:
         for name in _NAMES:
@@ -123,7 +123,7 @@ class Picture(graphviz.Digraph):
 
     Example:
         >>> from autograd import Value, draw_dot
-        >>> from autograd.viz_render import Picture
+        >>> from autograd.viz.rendering import Picture
         >>> pic = draw_dot(Value(1.0, label="x").exp())
         >>> isinstance(pic, Picture), pic.source.startswith("digraph")
         (True, True)

@@ -20,8 +20,8 @@ Example:
         [∂ 2] #1 y  data=-3  grad=2
       [∂ 1] #0 (above)
 """
-from .engine import Value, topological_order
-from .viz_labels import local_derivs, num, op_expr, plain_text
+from ..engine import Value, topological_order
+from .labels import local_derivs, num, op_expr, plain_text
 
 __all__ = ["to_text"]
 

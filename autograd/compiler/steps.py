@@ -14,19 +14,19 @@ Gradients live in buffers of the same shapes; a shared row's gradient is
 summed over the batch as soon as it is scattered (it is linear from there on).
 
 The buffers outlive a call (one set per thread and batch size, see
-``compile._Run``), so each group is *bound* to them once: ``bind`` returns a
+``compiled._Run``), so each group is *bound* to them once: ``bind`` returns a
 ``forward`` and a ``backward`` closure over views made then, and a call only
 runs those closures.
 
 Example:
     >>> import numpy as np
-    >>> from autograd.levels import gather_plan
+    >>> from autograd.compiler.steps import gather_plan
     >>> gather_plan(np.array([4, 5, 6])).sel, gather_plan(np.array([3, 3])).mode
     (slice(4, 7, None), 'same')
 """
 import numpy as np
 
-from .primitives import NUMPY
+from ..primitives import NUMPY
 
 __all__ = ["V", "S", "GatherPlan", "gather_plan", "batch_sum", "Elementwise", "Dot"]
 
@@ -72,7 +72,7 @@ class GatherPlan:
 
     Example:
         >>> import numpy as np
-        >>> from autograd.levels import gather_plan
+        >>> from autograd.compiler.steps import gather_plan
         >>> grad = np.zeros((3, 2))
         >>> gather_plan(np.array([2, 2])).add(grad, np.ones((2, 2)))
         >>> grad[2]
@@ -111,7 +111,7 @@ def gather_plan(rows, skip=False, allow_same=True):
 
     Example:
         >>> import numpy as np
-        >>> from autograd.levels import gather_plan
+        >>> from autograd.compiler.steps import gather_plan
         >>> gather_plan(np.array([2, 0, 1])).mode, gather_plan(np.array([2, 0, 2])).mode
         ('unique', 'dup')
     """

@@ -22,10 +22,10 @@ Example:
 """
 import graphviz
 
-from .engine import Value, _sequence, topological_order
-from .viz_clusters import assign_clusters, collapse_groups, param_labels
-from .viz_labels import grad_colour, html_text, local_derivs, num, op_expr
-from .viz_render import Picture
+from ..engine import Value, _sequence, topological_order
+from .clusters import assign_clusters, collapse_groups, param_labels
+from .labels import grad_colour, html_text, local_derivs, num, op_expr
+from .rendering import Picture
 
 __all__ = ["draw_dot"]
 
@@ -213,7 +213,7 @@ def _collapsed(order, where, clusters, max_nodes, rankdir, digits):
 
 def draw_dot(root, rankdir="LR", *, highlight=None, module=None, max_nodes=1000, digits=4,
              legend=True):
-    """The graph that computed ``root`` as a :class:`~autograd.viz_render.Picture`
+    """The graph that computed ``root`` as a :class:`~autograd.viz.rendering.Picture`
     (a ``graphviz.Digraph``; it shows itself inline in Jupyter).
 
     ``highlight``: a Value (or several) whose paths to ``root`` are drawn bold;
@@ -254,5 +254,5 @@ def draw_dot(root, rankdir="LR", *, highlight=None, module=None, max_nodes=1000,
 
 
 def _text(root):
-    from .viz_text import to_text
+    from .text import to_text
     return to_text(root)

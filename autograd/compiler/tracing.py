@@ -8,7 +8,7 @@ Values run the engine's own methods untouched: the guards are installed on the
 class only for the duration of a trace.
 
 Example:
-    >>> from autograd.trace import trace
+    >>> from autograd.compiler.tracing import trace
     >>> out, inputs, names = trace(lambda a, b: a * b + 1.0)
     >>> names, out.op, [p.op for p in out.parents]
     (('a', 'b'), 'add', ['mul'])
@@ -17,7 +17,7 @@ import inspect
 import numbers
 import threading
 
-from .engine import Value, _grad_enabled, _tracing
+from ..engine import Value, _grad_enabled, _tracing
 
 __all__ = ["TracingError", "trace"]
 
@@ -33,7 +33,7 @@ class TracingError(RuntimeError):
         >>> autograd.compile(f)
         Traceback (most recent call last):
         ...
-        autograd.trace.TracingError: compile: cannot trace `x > 0`: it compares a traced value...
+        autograd.compiler.tracing.TracingError: compile: cannot trace `x > 0`: it compares a traced value...
     """
 
 
@@ -150,7 +150,7 @@ def trace(fn, nargs=None):
     ``no_grad``; domain checks do not fire on the placeholders.
 
     Example:
-        >>> from autograd.trace import trace
+        >>> from autograd.compiler.tracing import trace
         >>> out, (x,), names = trace(lambda x: (x - 1.0).log())
         >>> out.op, names
         ('log', ('x',))

@@ -19,7 +19,7 @@ Clusters nest by name: ``layers.0.neurons.3`` sits inside ``layers.0``.
 
 Example:
     >>> from autograd import Value, dot
-    >>> from autograd.viz_clusters import assign_clusters
+    >>> from autograd.viz.clusters import assign_clusters
     >>> class Neuron:
     ...     def __init__(self): self.w = [Value(0.5), Value(-1.0)]; self.b = Value(0.1)
     ...     def named_parameters(self):
@@ -39,7 +39,7 @@ Example:
     >>> clusters["layers.0.neurons.0"], clusters["layers.0"]
     (('layers.0.neurons.0', 'layers.0'), ('layers.0', None))
 """
-from .engine import Value
+from ..engine import Value
 
 __all__ = ["assign_clusters", "collapse_groups", "param_labels"]
 

@@ -1,0 +1,162 @@
+"""Math namespaces: the few functions the derivative rules need beyond arithmetic.
+
+Every rule in :mod:`autograd.primitives` is written against a namespace ``m``
+(``m.exp(x)``, ``m.step(x)``), so the same line runs on
+
+* Python floats, with :data:`FLOAT` (the eager engine and ``backward``);
+* numpy arrays, one element per batch example, with :data:`NUMPY`
+  (``autograd.compile``);
+* ``Value`` objects, with ``autograd.functional.VALUE``
+  (``grad(..., create_graph=True)``: the derivative is itself a graph).
+
+The piecewise-constant helpers (``step``, ``sign``, ``slope``) return
+constants even for Values: their own derivative is zero almost everywhere.
+
+Example:
+    >>> import numpy as np
+    >>> from autograd.mathspaces import FLOAT, NUMPY
+    >>> FLOAT.slope(0.0, 0.01), NUMPY.slope(np.array([-1.0, 0.0]), 0.01).tolist()
+    (1.0, [0.01, 1.0])
+"""
+import math
+import operator
+
+import numpy as np
+
+__all__ = ["FLOAT", "NUMPY", "pow_domain"]
+
+
+
+def _f_exp(x):
+    return math.exp(x)  # OverflowError past ~709 is turned into a clear error
+
+
+def _f_sigmoid(x):
+    # Two branches so exp never overflows: sigmoid(-1000) is 0.0, not NaN.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _f_softplus(x):
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): finite for every finite x.
+    if x == math.inf:
+        return x
+    return (x if x > 0 else 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _f_dot(args):
+    n = len(args) // 2
+    return sum(map(operator.mul, args[:n], args[n:]), 0.0)  # a float even when empty
+
+
+class _FloatMath:
+    """Python floats: the eager engine's namespace."""
+
+    exp = staticmethod(_f_exp)
+    log = staticmethod(math.log)
+    sqrt = staticmethod(math.sqrt)
+    tanh = staticmethod(math.tanh)
+    sigmoid = staticmethod(_f_sigmoid)
+    softplus = staticmethod(_f_softplus)
+    fsum = staticmethod(math.fsum)
+    dot = staticmethod(_f_dot)
+
+    @staticmethod
+    def step(x):
+        return 1.0 if x > 0 else 0.0
+
+    @staticmethod
+    def sign(x):
+        return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+    @staticmethod
+    def slope(x, alpha):
+        # The design document's convention: 1 at z == 0, alpha only where z < 0.
+        return alpha if x < 0 else 1.0
+
+    @staticmethod
+    def relu(x):
+        return x if x > 0 else 0.0
+
+    @staticmethod
+    def abs(x):
+        return abs(x)
+
+
+def _n_sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _n_softplus(x):
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def _n_dot(args):
+    n = len(args) // 2
+    return np.sum(np.broadcast_arrays(*[a * b for a, b in zip(args[:n], args[n:])]), axis=0)
+
+
+class _NumpyMath:
+    """numpy arrays: the compiler's namespace (one element per batch example)."""
+
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sqrt = staticmethod(np.sqrt)
+    tanh = staticmethod(np.tanh)
+    sigmoid = staticmethod(_n_sigmoid)
+    softplus = staticmethod(_n_softplus)
+    dot = staticmethod(_n_dot)
+
+    @staticmethod
+    def fsum(args):
+        # The compiler passes shared operands as (k, 1) beside batch rows
+        # (k, B): broadcast them before stacking.
+        return np.sum(np.broadcast_arrays(*args), axis=0)
+
+    @staticmethod
+    def step(x):
+        return (x > 0).astype(float)  # same values as np.where, several times faster
+
+    @staticmethod
+    def sign(x):
+        return np.sign(x).astype(float)
+
+    @staticmethod
+    def slope(x, alpha):
+        if np.size(x) < 4096 or not math.isfinite(alpha):
+            return np.where(x < 0, alpha, 1.0)
+        # On big batches np.where's per-element branch costs more than this
+        # exact arithmetic select (alpha * 1 + 0, or 0 + 1).
+        neg = x < 0
+        return neg * alpha + ~neg
+
+    @staticmethod
+    def relu(x):
+        return np.maximum(x, 0.0)
+
+    abs = staticmethod(np.abs)
+
+
+FLOAT = _FloatMath()
+NUMPY = _NumpyMath()
+
+
+
+
+def pow_domain(x, c):
+    """``pow``'s domain, for a float or an array ``x`` and a constant exponent ``c``.
+
+    Example:
+        >>> from autograd.mathspaces import pow_domain
+        >>> [bool(pow_domain(x, c)) for x, c in ((-8.0, 2.0), (-8.0, 0.5), (0.0, -1.0))]
+        [True, False, False]
+    """
+    # Every real base takes a non-negative integer exponent (x ** 2.0, the
+    # common case): then only a NaN base fails, which is what the full
+    # predicate below gives too.  One comparison instead of seven on arrays.
+    if type(c) is float and c >= 0.0 and c % 1.0 == 0.0:
+        return x == x
+    return (x > 0) | ((x < 0) & (c == np.floor(c))) | ((x == 0) & (c >= 0))
