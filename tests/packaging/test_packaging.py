@@ -11,10 +11,13 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def test_pyproject_holds_only_the_build_system():
+def test_pyproject_holds_the_build_system_and_tool_settings_only():
+    # The metadata lives in setup.cfg, once; pyproject.toml says how to build
+    # and configures the tools (ruff, mypy), never the package itself.
     with open(os.path.join(ROOT, "pyproject.toml")) as f:
         tables = [line.strip() for line in f if line.lstrip().startswith("[")]
-    assert tables == ["[build-system]"]
+    assert tables[0] == "[build-system]"
+    assert all(t.startswith("[tool.") for t in tables[1:]), tables
 
 
 def test_runtime_dependencies_are_numpy_and_graphviz_only():
@@ -37,7 +40,9 @@ def test_wheel_contains_the_packages_and_declares_dependencies(tmp_path):
         meta = z.read(next(n for n in names if n.endswith("METADATA"))).decode()
     tops = {n.split("/")[0] for n in names if not n.startswith("chaingrad-")}
     assert tops == {"autograd", "nn"}, tops
-    assert "autograd/primitives.py" in names and "autograd/engine.py" in names
+    for path in ("autograd/primitives.py", "autograd/engine.py", "autograd/viz/dot.py",
+                 "autograd/compiler/compiled.py", "autograd/py.typed", "nn/py.typed"):
+        assert path in names, path
     assert not any(n.startswith("tests/") for n in names)
     requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist:")]
     runtime = sorted(line.split()[1].split(">")[0] for line in requires if "extra ==" not in line)
