@@ -17,7 +17,7 @@ def test_pyproject_holds_the_build_system_and_tool_settings_only():
     with open(os.path.join(ROOT, "pyproject.toml")) as f:
         tables = [line.strip() for line in f if line.lstrip().startswith("[")]
     assert tables[0] == "[build-system]"
-    assert all(t.startswith("[tool.") for t in tables[1:]), tables
+    assert all(t.lstrip("[").startswith("tool.") for t in tables[1:]), tables
 
 
 def test_runtime_dependencies_are_numpy_and_graphviz_only():
