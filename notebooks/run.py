@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import sys
 import time
 
@@ -24,6 +25,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 # Each cell must finish well within this; a notebook as a whole takes seconds.
 CELL_TIMEOUT = 120
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def notebooks(names: list[str] | None = None) -> list[pathlib.Path]:
@@ -72,6 +74,37 @@ def execute(path: pathlib.Path):
     return nb, seconds
 
 
+def tidy(nb) -> None:
+    """Make saved outputs independent of timing and memory layout, so that
+    re-running an unchanged notebook changes nothing in git: a cell's printed
+    chunks become one output per stream, and ``<... at 0x7f...>`` addresses go.
+
+    Example:
+        >>> from nbformat import v4
+        >>> nb = v4.new_notebook()
+        >>> cell = v4.new_code_cell("print(1); print(2); x")
+        >>> cell.outputs = [v4.new_output("stream", name="stdout", text="1\\n"),
+        ...                 v4.new_output("stream", name="stdout", text="2\\n"),
+        ...                 v4.new_output("execute_result", {"text/plain": "<X at 0x7f00>"})]
+        >>> nb.cells = [cell]; tidy(nb)
+        >>> [o.get("text", o.get("data")) for o in nb.cells[0].outputs]
+        ['1\\n2\\n', {'text/plain': '<X>'}]
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        merged: list = []
+        for out in cell.outputs:
+            if (out.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                    and merged[-1].name == out.name):
+                merged[-1].text += out.text
+                continue
+            if "data" in out and "text/plain" in out.data:
+                out.data["text/plain"] = ADDRESS.sub("", out.data["text/plain"])
+            merged.append(out)
+        cell.outputs = merged
+
+
 def main(argv: list[str] | None = None) -> None:
     """Execute the notebooks named in ``argv`` (all by default) and save them in place."""
     import nbformat
@@ -82,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"no notebook in {HERE} matches {names}")
     for path in paths:
         nb, seconds = execute(path)
+        tidy(nb)
         nbformat.write(nb, str(path))
         print(f"{path.relative_to(ROOT)}: executed in {seconds:.1f} s and saved")
 
