@@ -27,7 +27,7 @@ PAGES = ["README.md", "docs/neuron-gradient.md", "docs/speed.md", "docs/testing.
 # Pages that other branches are writing at the same time; a link to one of them
 # is checked once the page exists.
 PENDING = {"docs/engine.md", "docs/compiler.md", "docs/pictures.md", "docs/nn.md",
-           "docs/file-format.md", "notebooks/03-inside-the-engine.ipynb"}
+           "docs/file-format.md"}
 
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.S | re.M)
 
