@@ -1,8 +1,8 @@
-"""The README's hardening figures and domain-edge table come from the suite itself.
+"""The hardening figures and domain-edge table of docs/testing.md come from the suite itself.
 
 Counts are computed from the test modules' own tables and the hypothesis
-profile; if the README says anything else this test fails and prints the exact
-text to paste between the markers, so the README can never drift.
+profile; if docs/testing.md says anything else this test fails and prints the
+exact text to paste between the markers, so the page can never drift.
 """
 import importlib
 import math
@@ -13,7 +13,7 @@ from hypothesis import settings
 from autograd import PRIMITIVES
 
 HERE = pathlib.Path(__file__).parent
-README = HERE.parent.parent / "README.md"
+PAGE = HERE.parent.parent / "docs" / "testing.md"
 MODULES = sorted(p.stem for p in HERE.glob("test_hard_*.py"))
 
 
@@ -97,18 +97,18 @@ def _block(text, marker):
 
 
 def _check(marker, want):
-    text = README.read_text(encoding="utf-8")
+    text = PAGE.read_text(encoding="utf-8")
     got = _block(text, marker)
     assert got == want, (
-        f"README.md's '{marker}' block is out of date. Paste this between "
+        f"docs/testing.md's '{marker}' block is out of date. Paste this between "
         f"<!-- {marker} --> and <!-- /{marker} -->:\n\n{want}\n")
 
 
-def test_readme_states_the_suite_counts():
+def test_testing_page_states_the_suite_counts():
     _check("hardening-counts", counts_text())
 
 
-def test_readme_edge_table_matches_the_tests():
+def test_testing_page_edge_table_matches_the_tests():
     _check("hardening-edges", edges_table())
 
 
