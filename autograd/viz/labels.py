@@ -19,7 +19,7 @@ import html
 
 from ..primitives import FLOAT
 
-__all__ = ["num", "html_text", "plain_text", "op_expr", "local_derivs", "grad_colour"]
+__all__ = ["num", "html_text", "plain_text", "op_expr", "local_derivs", "grad_colour", "text_width"]
 
 # How a primitive with constant parameters reads.  Only ``rpow`` needs one:
 # its operand is the exponent (c ** x), which the generic infix form would
@@ -148,3 +148,31 @@ def grad_colour(g, scale):
         t = min(abs(g) / scale, 1.0)
     # square root: small gradients stay visible next to one large one
     return _blend(_POS if g > 0 else _NEG, 0.12 + 0.38 * t ** 0.5)
+
+
+# Helvetica's advance widths (thousandths of the font size) for printable
+# ASCII, from its published font metrics: the renderers lay text out with
+# Helvetica or a font of the same widths.
+_WIDTHS = dict(zip(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278)
+    + (556,) * 10
+    + (278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667,
+       556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278,
+       469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+       556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584)))
+
+
+def text_width(text, size):
+    """An upper bound for the width in points of one line of ``text`` at font
+    ``size``, used to reserve room for numbers that change between frames.
+
+    Wider than Helvetica by a fifth (a substitute font such as DejaVu Sans is
+    wider), and a full em for any character outside ASCII.
+
+    Example:
+        >>> text_width("0.5", 10) < text_width("-0.1234", 10) < text_width("1 × 2 = 2", 10)
+        True
+    """
+    em = sum(_WIDTHS.get(ch, 1000) for ch in text) / 1000
+    return round(1.2 * em * size + 2, 1)
