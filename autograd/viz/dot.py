@@ -106,7 +106,7 @@ def _value_label(i, v, grad, fill, lit, digits, grad_name="grad", pname=None, re
     elif pname:  # a parameter's name in its module, in italics: not a label
         name += f" <i>{html_text(pname)}</i>"
     border, width = (_HIGHLIGHT, 3) if lit and reserve is None else ("#333333", 1)
-    fixed = "" if reserve is None else f' width="{reserve}" height="15" fixedsize="true"'
+    fixed = "" if reserve is None else f' width="{reserve}" height="21" fixedsize="true"'
     table = (f'<table border="{width}" cellborder="0" cellspacing="0" cellpadding="3" '
              f'bgcolor="{fill}" color="{border}">'
              f'<tr><td colspan="2">{name}</td></tr>'
