@@ -27,7 +27,8 @@ Example:
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from ..engine import Value, topological_order
 from .dot import Reserve, _check_common, _check_root, _highlighted, _too_big, build
