@@ -171,7 +171,7 @@ def build(order, grads, *, rankdir="LR", on_path=(), where=None, clusters=None, 
     scale = max(finite, default=0.0)
     if ids is None:
         ids = {v: i for i, v in enumerate(order)}
-    bodies = {}  # cluster name -> Digraph holding its nodes
+    bodies: dict[str, graphviz.Digraph] = {}  # cluster name -> Digraph holding its nodes
     if clusters:
         for name in clusters:
             sub = graphviz.Digraph(name=f"cluster_{len(bodies)}")
@@ -180,7 +180,7 @@ def build(order, grads, *, rankdir="LR", on_path=(), where=None, clusters=None, 
             bodies[name] = sub
     steady = reserve is not None
 
-    edges = []
+    edges: list[tuple[str, str, Any, Any, Any]] = []  # tail, head, text, lit, width
     for v, grad in zip(order, grads):
         i = ids[v]
         body = bodies[where[i]] if where and where[i] is not None else g
@@ -231,7 +231,7 @@ def build(order, grads, *, rankdir="LR", on_path=(), where=None, clusters=None, 
         parent = clusters[name][1]
         (bodies[parent] if parent is not None else g).subgraph(bodies[name])
     for tail, head, text, lit, width in edges:
-        attrs = {}
+        attrs: dict[str, str] = {}
         if text is not None:
             attrs["label"] = _edge_text(text, width)
             shape.edge(tail, head, (width or text_width(text, 10), _LABEL_H))
@@ -256,9 +256,8 @@ def _batch_edges(v, batch, ids, on_path, digits, g, shape):
     box standing for the other terms (the sum's local derivative is 1 for
     every term, through a chain of ``+`` too)."""
     first = batch.terms[0]
-    if batch.chain:
-        d = 1.0
-    else:
+    d: float | None = 1.0
+    if not batch.chain:
         k = next(k for k, a in enumerate(v._args) if a is first)
         d = local_derivs(v)[k]
     i = ids[v]
@@ -411,7 +410,7 @@ def draw_dot(root: Value, rankdir: str = "LR", *, format: str = "svg", highlight
             one = full(shown, found, note)
             if module is None or _fits(one, max_size, rankdir):
                 return one
-    if module is not None:
+    if module is not None and where is not None:
         index = {v: i for i, v in enumerate(order)}
         sub_where = [where[index[v]] for v in shown]
         for level in ("neuron", "layer"):

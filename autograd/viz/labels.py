@@ -15,7 +15,10 @@ Example:
     >>> op_expr(2 ** x, ["x"]), op_expr(x * 3, ["x"]), num(0.967243)
     ('2 ** x', 'x * 3', '0.9672')
 """
+from __future__ import annotations
+
 import html
+from typing import Any
 
 from ..primitives import FLOAT
 
@@ -27,7 +30,7 @@ __all__ = ["num", "html_text", "plain_text", "op_expr", "local_derivs", "grad_co
 _TEMPLATES = {"rpow": "{1} ** {0}", "neg": "-{0}"}
 
 
-def num(x, digits=4):
+def num(x: float, digits: int = 4) -> str:
     """A float as a short string: ``digits`` significant digits, no trailing zeros.
 
     Example:
@@ -48,7 +51,7 @@ def _visible(ch):
     return ch
 
 
-def plain_text(s):
+def plain_text(s: str) -> str:
     """``s`` on one line: newlines and control characters shown as escapes.
 
     Example:
@@ -58,7 +61,7 @@ def plain_text(s):
     return "".join("\\n" if ch == "\n" else _visible(ch) for ch in s)
 
 
-def html_text(s):
+def html_text(s: str) -> str:
     """``s`` as the content of a Graphviz HTML-like label, shown literally.
 
     ``& < > " '`` become entities, a newline a ``<br/>``, other control
@@ -78,7 +81,7 @@ def html_text(s):
         for line in lines)
 
 
-def op_expr(v, operands, digits=4):
+def op_expr(v: Any, operands: list[str], digits: int = 4) -> str:
     """The operation that made ``v``, with ``operands`` standing for its Value
     operands (in order) and its constants written as numbers.
 
@@ -100,7 +103,7 @@ def op_expr(v, operands, digits=4):
     return f"{sym}({', '.join(args)})"
 
 
-def local_derivs(v):
+def local_derivs(v: Any) -> tuple[float | None, ...]:
     """The local derivative of ``v`` with respect to each of its ``_args``, read
     from the primitives table; ``None`` where it is not finite (sqrt at 0).
 
@@ -128,7 +131,7 @@ def _blend(rgb, t):
 _POS, _NEG = (33, 102, 172), (230, 97, 1)
 
 
-def grad_colour(g, scale):
+def grad_colour(g: float, scale: float) -> str:
     """Fill colour for a node whose gradient is ``g`` when the largest |grad| in
     the picture is ``scale``: white for 0, deeper blue (g > 0) or orange (g < 0)
     as |g| grows.
@@ -163,7 +166,7 @@ _WIDTHS = dict(zip(
        556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584)))
 
 
-def text_width(text, size):
+def text_width(text: str, size: float) -> float:
     """An upper bound for the width in points of one line of ``text`` at font
     ``size``, used to reserve room for numbers that change between frames.
 

@@ -324,7 +324,7 @@ class Picture(graphviz.Digraph):
             os.remove(filepath)
         if view or quiet_view:
             graphviz.view(outfile, quiet=quiet_view)
-        return outfile
+        return os.fspath(outfile)
 
     def view(self, filename: str | os.PathLike[str] | None = None,
              directory: str | os.PathLike[str] | None = None, cleanup: bool = False,

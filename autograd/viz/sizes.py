@@ -99,17 +99,17 @@ def estimate(shape: Shape, rankdir: str = "LR") -> tuple[float, float]:
         across[r] = across.get(r, -_NODESEP) + b + _NODESEP
         along[r] = max(along.get(r, 0.0), a)
 
-    for n, (w, h) in shape.nodes.items():
-        put(rank[n], w, h)
-    for t, h, lab in shape.edges:
-        lo, hi = rank[t], rank[h]
+    for n, (nw, nh) in shape.nodes.items():
+        put(rank[n], nw, nh)
+    for tail, head, lab in shape.edges:
+        lo, hi = rank[tail], rank[head]
         mid = (lo + hi) // 2 if lab is not None and hi - lo >= 2 else None
         for r in range(lo + 1, hi):
-            if r == mid:
-                put(r, *lab)
+            if r == mid and lab is not None:
+                put(r, lab[0], lab[1])
             else:
                 put(r, _VIRTUAL, _VIRTUAL)
     length = sum(along.values()) + _RANKSEP / step * max(len(along) - 1, 0)
     breadth = max(across.values(), default=0.0)
-    w, h = (length, breadth) if flow else (breadth, length)
-    return round(w + 2 * _MARGIN, 1), round(h + 2 * _MARGIN + shape.extra_height, 1)
+    width, height = (length, breadth) if flow else (breadth, length)
+    return round(width + 2 * _MARGIN, 1), round(height + 2 * _MARGIN + shape.extra_height, 1)
