@@ -402,12 +402,12 @@ def draw_dot(root: Value, rankdir: str = "LR", *, format: str = "svg", highlight
     if found is not None:
         shown = [v for v in order if v not in found.removed]
         rest = len(found.terms) - 1
-        note = html_text(
+        note = (
             f"#{order.index(found.node)} sums {len(found.terms):,} terms (a batch): "
             f"drawn are the first term's graph and one box for the other {rest:,} "
             f"({len(found.removed):,} values); draw_dot(..., batch=False) draws them all")
         if len(shown) <= max_nodes:
-            one = full(shown, found, note)
+            one = full(shown, found, html_text(note))
             if module is None or _fits(one, max_size, rankdir):
                 return one
     if module is not None and where is not None:
