@@ -6,7 +6,9 @@
   loss (``nn.MLP(2, [16, 16, 1])``, mean hinge and mean squared error), and
   how long drawing and rendering it take;
 * building the stepper's frames: one renderer run per frame against one run
-  for all of them (a ratio, measured side by side in this run).
+  for all of them (a ratio, measured side by side in this run);
+* a 999-value chain: ``draw_dot``, then rendering it with each renderer;
+  ``to_text`` and the size guard on a 100,001-value chain.
 
 It uses only ``draw_dot``, ``backward_frames`` and ``render``, so the same
 command measures an older checkout too (run it with that checkout first on
@@ -106,6 +108,34 @@ def frames_timing(renderer, repeats=5):
     return len(frames), sorted(each)[repeats // 2], sorted(once)[repeats // 2]
 
 
+def chains(renderers):
+    from autograd import to_text
+    y = Value(0.5)
+    for _ in range(499):
+        y = (y * 1.0001).tanh()
+    y.backward()
+    t = time.perf_counter()
+    pic = draw_dot(y)
+    print(f"999-value chain: draw_dot {time.perf_counter() - t:.2f} s, "
+          f"{len(pic.source.encode()) / 1024:.0f} KiB of DOT")
+    for r in renderers:
+        t = time.perf_counter()
+        render(pic, "svg", r)
+        print(f"{r}: rendering it to SVG {time.perf_counter() - t:.2f} s")
+    big = Value(0.5)
+    for _ in range(100_000):
+        big = big * 1.0
+    t = time.perf_counter()
+    text = to_text(big)
+    print(f"100,001-value chain: to_text {time.perf_counter() - t:.2f} s, "
+          f"{len(text) / 1e6:.1f} MB")
+    t = time.perf_counter()
+    try:
+        draw_dot(big)
+    except ValueError:
+        print(f"100,001-value chain: draw_dot refuses in {time.perf_counter() - t:.2f} s")
+
+
 def main():
     print(f"chaingrad at {autograd.__file__}")
     renderers = []
@@ -129,6 +159,7 @@ def main():
             n, each, once = frames_timing(r)
             print(f"{r}: {n} frames: one run per frame {each * 1000:.0f} ms, one run for all "
                   f"{once * 1000:.0f} ms ({each / once:.1f}x)")
+    chains(renderers)
     return 0
 
 
