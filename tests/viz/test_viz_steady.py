@@ -5,10 +5,13 @@ The reserved room is checked against the renderers' own text metrics."""
 import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from viz_helpers import RENDERERS, geometry, largest_displacement, require, svg_texts
 
 import autograd
 from autograd import Value, backward_frames, render
+from autograd.viz.rendering import render_many
 
 
 def _tanh_example():
@@ -65,3 +68,30 @@ def test_reserved_room_fits_every_text(renderer, digits):
             proc = subprocess.run([exe, "-Tsvg"], input=f.source.encode("utf-8"),
                                   capture_output=True, check=True)
             assert b"too small" not in proc.stderr, (make.__name__, f.step, proc.stderr)
+
+
+# Labels of any unicode and DOT/HTML metacharacters, numbers of any width:
+# the frames still hold still.
+_label = st.lists(st.text(st.characters(codec="utf-8"), max_size=3)
+                  | st.sampled_from(list('<>{}[]|"\'\\&\n') + ["->", "<br/>"]),
+                  max_size=5).map("".join)
+_number = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).filter(lambda v: v != 0.0)
+
+
+@pytest.mark.slow   # one renderer run per example
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_fuzzed_labels_and_numbers_hold_still(renderer):
+    require(renderer)
+    _hold_still(renderer)
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(_label, _number), min_size=2, max_size=4))
+def _hold_still(renderer, leaves):
+    xs = [Value(v, label=lab) for lab, v in leaves]
+    out = (autograd.sum([a * b for a, b in zip(xs, xs[1:])]) * 1e-3).tanh() + xs[0] ** 2
+    frames = list(backward_frames(out, highlight=xs[-1])) + list(backward_frames(out))
+    svgs = render_many(frames, renderer)
+    first = geometry(svgs[0])
+    for svg in svgs[1:]:
+        assert geometry(svg) == first
