@@ -31,11 +31,13 @@ __all__ = [
     "Value", "grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError",
     "sum", "dot", "apply", "is_grad_enabled", "topological_order",
     "PRIMITIVES", "Primitive", "register", "compile", "Compiled", "TracingError",
-    "draw_dot", "to_text", "backward_frames", "render", "find_renderer", "RendererNotFound",
+    "draw_dot", "to_text", "backward_frames", "stepper", "render", "find_renderer",
+    "RendererNotFound",
 ]
 
 # Pictures load lazily: importing graphviz costs more than the whole engine.
-_VIZ = {"draw_dot", "to_text", "backward_frames", "render", "find_renderer", "RendererNotFound"}
+_VIZ = {"draw_dot", "to_text", "backward_frames", "stepper", "render", "find_renderer",
+        "RendererNotFound"}
 
 _HIPS_NAMES = {"elementwise_grad", "jacobian", "hessian", "value_and_grad", "make_vjp",
                "make_jvp", "holomorphic_grad", "grad_named", "hessian_tensor_product",

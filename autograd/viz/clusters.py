@@ -39,6 +39,10 @@ Example:
     >>> clusters["layers.0.neurons.0"], clusters["layers.0"]
     (('layers.0.neurons.0', 'layers.0'), ('layers.0', None))
 """
+from __future__ import annotations
+
+from typing import Any
+
 from ..engine import Value
 
 __all__ = ["assign_clusters", "collapse_groups", "param_labels"]
@@ -81,7 +85,8 @@ def _prefixes(name):
     return [".".join(parts[:k]) for k in range(1, len(parts))]
 
 
-def assign_clusters(order, module):
+def assign_clusters(order: list[Value], module: Any
+                    ) -> tuple[list[str | None], dict[str, tuple[str, str | None]]]:
     """``(where, clusters)``: ``where[i]`` is the module name node ``order[i]``
     belongs to (``None`` for none); ``clusters`` maps each module name used to
     ``(label, parent name or None)``, parents before children not guaranteed.
@@ -91,7 +96,7 @@ def assign_clusters(order, module):
         raise TypeError("draw_dot: module= needs an object with named_parameters() "
                         f"yielding (name, Value) pairs, got {type(module).__name__}")
     modules = _module_names(module)
-    param_of = {}
+    param_of: dict[Value, str] = {}
     for item in named():
         try:
             name, p = item
@@ -103,7 +108,7 @@ def assign_clusters(order, module):
                             f"pairs, got ({name!r}, {type(p).__name__})")
         param_of.setdefault(p, _owner(name, modules))
 
-    where = [None] * len(order)
+    where: list[str | None] = [None] * len(order)
     index = {}
     anchored = set()
     for i, v in enumerate(order):
@@ -122,8 +127,8 @@ def assign_clusters(order, module):
         elif not owners and prim.arity == 1 and len(parents) == 1 and parents[0] in anchored:
             where[i] = where[index[parents[0]]]
 
-    clusters = {}
-    todo = [w for w in dict.fromkeys(where) if w is not None]
+    clusters: dict[str, tuple[str, str | None]] = {}
+    todo: list[str] = [w for w in dict.fromkeys(where) if w is not None]
     while todo:
         name = todo.pop()
         if name in clusters:
@@ -143,7 +148,7 @@ def assign_clusters(order, module):
     return where, clusters
 
 
-def param_labels(module):
+def param_labels(module: Any) -> dict[Value, str]:
     """{parameter Value: its name within its module} (``w.1``, ``b``), shown
     for parameters that have no label of their own.  Call after
     :func:`assign_clusters`, which checks the module.
@@ -157,7 +162,7 @@ def param_labels(module):
         ['w.1']
     """
     modules = _module_names(module)
-    out = {}
+    out: dict[Value, str] = {}
     for name, p in module.named_parameters():
         owner = _owner(name, modules)
         out.setdefault(p, name[len(owner) + 1:] if owner else name)
@@ -170,7 +175,8 @@ def _top(name, clusters):
     return name
 
 
-def collapse_groups(order, where, clusters, level):
+def collapse_groups(order: list[Value], where: list[str | None], clusters: dict[str, Any],
+                    level: str) -> tuple[list[str], dict[str, tuple[str, int]]]:
     """One group per module at ``level`` (``"neuron"``: the innermost module,
     ``"layer"``: the outermost), plus ``"inputs"`` (unowned leaves), ``"other"``
     (unowned operations) and ``"output"`` (the root, when unowned).
@@ -180,7 +186,7 @@ def collapse_groups(order, where, clusters, level):
     first appearance.
     """
     group_of = []
-    groups = {}
+    groups: dict[str, list[Any]] = {}
     last = len(order) - 1
     for i, v in enumerate(order):
         w = where[i]

@@ -20,12 +20,18 @@ Example:
     >>> pic.source == draw_dot(z).source
     True
 """
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
 import graphviz
 
 from ..engine import Value, _sequence, topological_order
+from .batch import find_batch
 from .clusters import assign_clusters, collapse_groups, param_labels
-from .labels import grad_colour, html_text, local_derivs, num, op_expr
+from .labels import grad_colour, html_text, local_derivs, num, op_expr, text_width
 from .rendering import Picture
+from .sizes import Shape, estimate
 
 __all__ = ["draw_dot"]
 
@@ -35,6 +41,19 @@ _FOCUS = "#ffd43b"
 LEGEND = ("fill: blue grad &gt; 0, orange grad &lt; 0, deeper = larger |grad| · "
           "number on an arrow: local derivative ∂out/∂operand · "
           "grad(operand) = Σ grad(out) × arrow")
+# Sizes the estimate uses (points): a value box's three rows, an oval's
+# least size, a line of a 10 pt arrow label and of the 12 pt caption.
+_BOX_H, _OVAL_W, _OVAL_H, _LABEL_H, _LINE_H = 57.0, 54.0, 36.0, 14.0, 15.0
+
+
+class Reserve(NamedTuple):
+    """Room kept for text that changes between frames, so every frame of one
+    ``backward_frames`` call has the same layout: ``grad[i]`` the width of
+    node i's gradient cell, ``edge[(i, k)]`` the width of the label on the
+    arrow from node i's k-th operand, ``caption`` the caption's (width, height)."""
+    grad: dict
+    edge: dict
+    caption: tuple
 
 
 def _check_root(root, what):
@@ -44,7 +63,10 @@ def _check_root(root, what):
 
 def _check_common(what, rankdir, max_nodes):
     if rankdir not in _RANKDIRS:
-        raise ValueError(f"{what}: rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
+        hint = (f"; micrograd's draw_dot takes the format second: write {what}(root, "
+                f"format={rankdir!r})" if rankdir in graphviz.FORMATS else "")
+        raise ValueError(f"{what}: rankdir must be one of {', '.join(_RANKDIRS)}, "
+                         f"got {rankdir!r}{hint}")
     if type(max_nodes) is not int or max_nodes < 1:
         raise ValueError(f"{what}: max_nodes must be a positive int, got {max_nodes!r}")
 
@@ -77,56 +99,97 @@ def _highlighted(order, highlight, what):
     return on
 
 
-def _value_label(i, v, grad, fill, border, width, digits, grad_name="grad", pname=None):
+def _value_label(i, v, grad, fill, lit, digits, grad_name="grad", pname=None, reserve=None):
     name = f'<font color="#555555">#{i}</font>'
     if v.label:
         name += f" <b>{html_text(v.label)}</b>"
     elif pname:  # a parameter's name in its module, in italics: not a label
         name += f" <i>{html_text(pname)}</i>"
-    return (f'<<table border="{width}" cellborder="0" cellspacing="0" cellpadding="3" '
-            f'bgcolor="{fill}" color="{border}">'
-            f'<tr><td colspan="2">{name}</td></tr>'
-            f'<tr><td align="left">data</td><td align="right">{num(v.data, digits)}</td></tr>'
-            f'<tr><td align="left">{grad_name}</td><td align="right">{num(grad, digits)}</td></tr>'
-            "</table>>")
+    border, width = (_HIGHLIGHT, 3) if lit and reserve is None else ("#333333", 1)
+    fixed = "" if reserve is None else f' width="{reserve}" height="21" fixedsize="true"'
+    table = (f'<table border="{width}" cellborder="0" cellspacing="0" cellpadding="3" '
+             f'bgcolor="{fill}" color="{border}">'
+             f'<tr><td colspan="2">{name}</td></tr>'
+             f'<tr><td align="left">data</td><td align="right">{num(v.data, digits)}</td></tr>'
+             f'<tr><td align="left">{grad_name}</td><td align="right"{fixed}>'
+             f'{num(grad, digits)}</td></tr></table>')
+    if reserve is not None:
+        # Frames keep every size fixed: a ring of the same width around every
+        # box, coloured only on the highlighted paths.
+        table = (f'<table border="2" cellborder="0" cellspacing="0" cellpadding="0" '
+                 f'color="{_HIGHLIGHT if lit else "transparent"}"><tr><td>{table}</td></tr></table>')
+    return f"<{table}>"
 
 
-def new_picture(rankdir, caption):
-    """An empty Picture with the house style; ``caption`` is HTML-safe text."""
-    g = Picture(name="chaingrad")
+def _box_width(i, v, grad, digits, grad_name, pname):
+    name = f"#{i} {v.label or pname or ''}"
+    return 12 + max(text_width(name, 11),
+                    text_width(f"{grad_name} {num(grad, digits)}", 11) + 6,
+                    text_width(f"data {num(v.data, digits)}", 11) + 6)
+
+
+def new_picture(rankdir, caption, format="svg", reserve=None):
+    """An empty Picture with the house style; ``caption`` is HTML-safe text
+    (kept to the size ``reserve=(width, height)`` when given)."""
+    g = Picture(name="chaingrad", format=format)
     g.attr(rankdir=rankdir, labelloc="b", fontsize="12", fontname="Helvetica")
     g.attr("node", fontname="Helvetica", fontsize="11")
     g.attr("edge", fontname="Helvetica", fontsize="10")
     if caption:
+        if reserve is not None:
+            caption = ('<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
+                       f'<td width="{reserve[0]}" height="{reserve[1]}" fixedsize="true">'
+                       f"{caption}</td></tr></table>")
         g.attr(label=f"<{caption}>")
+    g._shape = Shape()
+    if caption:
+        g._shape.extra_height = _LINE_H * (caption.count("<br/>") + 1)
     return g
 
 
+def _edge_text(text, reserve):
+    """An arrow's label: plain text, or a cell of fixed width in frames."""
+    if reserve is None:
+        return text
+    return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
+            f'<td width="{reserve}" height="{_LABEL_H}" fixedsize="true">{html_text(text)}'
+            "</td></tr></table>>")
+
+
 def build(order, grads, *, rankdir="LR", on_path=(), where=None, clusters=None, digits=4,
-          caption=LEGEND, focus=None, grad_name="grad", names=None):
-    """The picture of ``order`` (a topological order) with ``grads[i]`` as node
-    i's gradient.  ``focus=(i, passed)`` marks node i as the one backward is
-    processing and labels its arrows ``local × grad = passed``."""
-    g = new_picture(rankdir, caption)
+          caption=LEGEND, focus=None, grad_name="grad", names=None, reserve=None, batch=None,
+          ids=None, format="svg"):
+    """The picture of ``order`` (a topological order) with ``grads[k]`` as
+    ``order[k]``'s gradient.  ``focus=(i, passed)`` marks node i as the one
+    backward is processing and labels its arrows ``local × grad = passed``;
+    ``reserve`` (a :class:`Reserve`) fixes every size that changes between
+    frames; ``batch`` draws the sum ``batch.node`` with its first term and one
+    box for the others; ``ids`` numbers the nodes (default: positions)."""
+    g = new_picture(rankdir, caption, format, reserve and reserve.caption)
+    shape = g._shape
     finite = [abs(x) for x in grads if x == x]
     scale = max(finite, default=0.0)
-    index = {v: i for i, v in enumerate(order)}
-    bodies = {}  # cluster name -> Digraph holding its nodes
+    if ids is None:
+        ids = {v: i for i, v in enumerate(order)}
+    bodies: dict[str, graphviz.Digraph] = {}  # cluster name -> Digraph holding its nodes
     if clusters:
         for name in clusters:
             sub = graphviz.Digraph(name=f"cluster_{len(bodies)}")
             sub.attr(label=f"<{html_text(clusters[name][0])}>", style="rounded",
                      color="#999999", fontname="Helvetica", fontsize="10")
             bodies[name] = sub
+    steady = reserve is not None
 
-    edges = []
-    for i, v in enumerate(order):
+    edges: list[tuple[str, str, Any, Any, Any]] = []  # tail, head, text, lit, width
+    for v, grad in zip(order, grads):
+        i = ids[v]
         body = bodies[where[i]] if where and where[i] is not None else g
         lit = v in on_path
-        body.node(f"v{i}", _value_label(i, v, grads[i], grad_colour(grads[i], scale),
-                                        _HIGHLIGHT if lit else "#333333", 3 if lit else 1,
-                                        digits, grad_name, names and names.get(v)),
+        pname = names and names.get(v)
+        body.node(f"v{i}", _value_label(i, v, grad, grad_colour(grad, scale), lit, digits,
+                                        grad_name, pname, reserve and reserve.grad[i]),
                   shape="none", margin="0")
+        shape.node(f"v{i}", _box_width(i, v, grad, digits, grad_name, pname), _BOX_H)
         prim = v._prim
         if prim is None:
             continue
@@ -135,19 +198,27 @@ def build(order, grads, *, rankdir="LR", on_path=(), where=None, clusters=None, 
         # Constants are shown in place ("· / 3"); without any, the symbol alone.
         text = (op_expr(v, ["·"] * len(v.parents), digits)
                 if any(type(a) is float for a in v._args) else prim.symbol)
+        if batch is not None and v is batch.node and batch.chain:
+            text = f"{len(batch.chain) + 1} × +"
         body.node(opname, f"<{html_text(text)}>",
                   shape="ellipse", style="filled", fillcolor=_FOCUS if focused else "#eeeeee",
-                  color=_HIGHLIGHT if lit else "#333333", penwidth="3" if lit else "1")
-        edges.append((opname, f"v{i}", None, lit))
+                  color=_HIGHLIGHT if lit else "#333333",
+                  penwidth="1.5" if steady else ("3" if lit else "1"))
+        shape.node(opname, max(_OVAL_W, text_width(text, 11) + 24), _OVAL_H)
+        edges.append((opname, f"v{i}", None, lit, None))
+        if batch is not None and v is batch.node:
+            edges += _batch_edges(v, batch, ids, on_path, digits, g, shape)
+            continue
         locals_ = local_derivs(v)
         for k, (a, d) in enumerate(zip(v._args, locals_)):
             if type(a) is float:
                 continue
             text = "undefined" if d is None else num(d, digits)
             if focused:
-                text = f"{text} × {num(grads[i], digits)} = {num(focus[1][k], digits)}"
-            edges.append((f"v{index[a]}", opname, text,
-                          "focus" if focused else (lit and a in on_path)))
+                text = f"{text} × {num(grad, digits)} = {num(focus[1][k], digits)}"
+            edges.append((f"v{ids[a]}", opname, text,
+                          "focus" if focused else (lit and a in on_path),
+                          reserve and reserve.edge[(i, k)]))
 
     # Deepest clusters first, so each is complete when copied into its parent.
     def depth(name):
@@ -159,31 +230,75 @@ def build(order, grads, *, rankdir="LR", on_path=(), where=None, clusters=None, 
     for name in sorted(bodies, key=depth, reverse=True):
         parent = clusters[name][1]
         (bodies[parent] if parent is not None else g).subgraph(bodies[name])
-    for tail, head, text, lit in edges:
-        attrs = {}
+    for tail, head, text, lit, width in edges:
+        attrs: dict[str, str] = {}
         if text is not None:
-            attrs["label"] = text
+            attrs["label"] = _edge_text(text, width)
+            shape.edge(tail, head, (width or text_width(text, 10), _LABEL_H))
+        else:
+            shape.edge(tail, head)
         if lit == "focus":
-            attrs.update(color="#e6a700", penwidth="3", fontcolor="#7a5200")
+            attrs.update(color="#e08a00", fontcolor="#7a5200")
+            if not steady:
+                attrs["penwidth"] = "3"
         elif lit:
-            attrs.update(color=_HIGHLIGHT, penwidth="2.5")
+            attrs.update(color=_HIGHLIGHT)
+            if not steady:
+                attrs["penwidth"] = "2.5"
+        if steady:
+            attrs["penwidth"] = "1.5"
         g.edge(tail, head, **attrs)
     return g
 
 
-def _collapsed(order, where, clusters, max_nodes, rankdir, digits):
-    for level in ("neuron", "layer"):
-        group_of, groups = collapse_groups(order, where, clusters, level)
-        if len(groups) <= max_nodes:
-            break
-    else:
-        raise _too_big("draw_dot", len(order), max_nodes, module_hint=False)
-    g = new_picture(rankdir, html_text(
-        f"{len(order):,} values collapsed to one box per {level} (more than max_nodes="
-        f"{max_nodes:,}); pass a larger max_nodes= to see every node"))
+def _batch_edges(v, batch, ids, on_path, digits, g, shape):
+    """The sum's arrows in the one-term view: from its first term, and from a
+    box standing for the other terms (the sum's local derivative is 1 for
+    every term, through a chain of ``+`` too)."""
+    first = batch.terms[0]
+    d: float | None = 1.0
+    if not batch.chain:
+        k = next(k for k, a in enumerate(v._args) if a is first)
+        d = local_derivs(v)[k]
+    i = ids[v]
+    rest = len(batch.terms) - 1
+    g.node(f"more{i}", f"<<b>{rest:,} more term{'s' if rest != 1 else ''}</b><br/>"
+                       f"built like #{ids[first]}, not drawn<br/>"
+                       f"{len(batch.removed):,} values>",
+           shape="box", style="dashed,rounded", color="#666666")
+    shape.node(f"more{i}", 130.0, 50.0)
+    lit = v in on_path
+    return [(f"v{ids[first]}", f"o{i}", "undefined" if d is None else num(d, digits),
+             lit and first in on_path, None),
+            (f"more{i}", f"o{i}", "1 each", False, None)]
+
+
+def _collapsed(order, where, clusters, level, rankdir, digits, format, batch=None, note=""):
+    """One box per neuron (``level="neuron"``) or layer, arrows counting the
+    connections between them; ``batch``: ``order`` is the one-term view."""
+    group_of, groups = collapse_groups(order, where, clusters, level)
+    index = {v: i for i, v in enumerate(order)}
+    counts: dict = {}
+    for i, v in enumerate(order):
+        for a in v.parents:
+            if a in index:
+                pair = (group_of[index[a]], group_of[i])
+                if pair[0] != pair[1]:
+                    counts[pair] = counts.get(pair, 0) + 1
+    if batch is not None:
+        groups["<more>"] = (f"{len(batch.terms) - 1:,} more terms, not drawn",
+                            len(batch.removed))
+        counts[("<more>", group_of[index[batch.node]])] = len(batch.terms) - 1
+    # Counts on many arrows take more room than the boxes: dot gives each
+    # label a place of its own.  Past a few dozen arrows they go.
+    labelled = len(counts) <= 40
+    text = (f"{sum(c for _, c in groups.values()):,} values collapsed to one box per {level}"
+            + ("" if labelled else f"; {len(counts):,} arrows, unlabelled")
+            + note)
+    g = new_picture(rankdir, html_text(text), format)
     ids = {key: f"g{k}" for k, key in enumerate(groups)}
     root = order[-1]
-    layers = {}  # neuron boxes sit inside a box for their layer
+    layers: dict = {}  # neuron boxes sit inside a box for their layer
     for key, (label, count) in groups.items():
         text = f"<b>{html_text(label)}</b><br/>{count:,} value{'s' if count != 1 else ''}"
         if key == "<output>":
@@ -196,33 +311,47 @@ def _collapsed(order, where, clusters, max_nodes, rankdir, digits):
                 layers[top].attr(label=f"<{html_text(clusters[top][0])}>", style="rounded",
                                  color="#999999", fontname="Helvetica", fontsize="10")
             body = layers[top]
-        body.node(ids[key], f"<{text}>", shape="box", style="rounded")
+        body.node(ids[key], f"<{text}>", shape="box",
+                  style="dashed,rounded" if key == "<more>" else "rounded")
+        g._shape.node(ids[key], 12 + max(text_width(label, 11) * 1.1, 120.0),
+                      _LINE_H * (3 if key == "<output>" else 2) + 10)
     for sub in layers.values():
         g.subgraph(sub)
-    index = {v: i for i, v in enumerate(order)}
-    counts = {}
-    for i, v in enumerate(order):
-        for a in v.parents:
-            pair = (group_of[index[a]], group_of[i])
-            if pair[0] != pair[1]:
-                counts[pair] = counts.get(pair, 0) + 1
     for (a, b), n in counts.items():
-        g.edge(ids[a], ids[b], label=f"{n:,}")
-    return g
+        if labelled:
+            g.edge(ids[a], ids[b], label=f"{n:,}")
+            g._shape.edge(ids[a], ids[b], (text_width(f"{n:,}", 10), _LABEL_H))
+        else:
+            g.edge(ids[a], ids[b])
+            g._shape.edge(ids[a], ids[b])
+    return g, len(groups)
 
 
-def draw_dot(root, rankdir="LR", *, highlight=None, module=None, max_nodes=1000, digits=4,
-             legend=True):
+def _fits(pic, max_size, rankdir):
+    return max_size is None or max(estimate(pic._shape, rankdir)) <= max_size
+
+
+def draw_dot(root: Value, rankdir: str = "LR", *, format: str = "svg", highlight: Any = None,
+             module: Any = None, max_nodes: int = 1000, max_size: float | None = 10_000,
+             batch: bool | None = None, digits: int = 4, legend: bool = True) -> Picture:
     """The graph that computed ``root`` as a :class:`~autograd.viz.rendering.Picture`
-    (a ``graphviz.Digraph``; it shows itself inline in Jupyter).
+    (a ``graphviz.Digraph`` that shows itself inline in Jupyter, and whose
+    ``render("name")`` writes ``name.svg``, or ``name.<format>``).
 
-    ``highlight``: a Value (or several) whose paths to ``root`` are drawn bold;
-    ``module``: an object with ``named_parameters()`` (``nn.MLP``) whose
-    neurons and layers become boxes around their nodes; ``max_nodes``: above
-    this many Values the graph is collapsed to one box per neuron (or layer)
-    when ``module`` is given (the collapsed view draws no highlight), and
-    refused otherwise; ``digits``: significant digits shown; ``legend``: the
+    ``format``: the file format of ``render()``/``pipe()`` (micrograd's
+    ``draw_dot(root, format="svg")``); ``highlight``: a Value (or several)
+    whose paths to ``root`` are drawn bold; ``module``: an object with
+    ``named_parameters()`` (``nn.MLP``) whose neurons and layers become boxes
+    around their nodes; ``digits``: significant digits shown; ``legend``: the
     key to colours and arrows under the picture.
+
+    The size guard: a picture with more than ``max_nodes`` values, or whose
+    longer side would pass ``max_size`` points (estimated before rendering;
+    ``None``: no limit), is drawn smaller.  First, when the graph sums many
+    terms (a loss over a batch; ``batch=True`` always, ``False`` never), as
+    the first term's graph with one box for the others; then, with
+    ``module``, as one box per neuron, else per layer.  Without ``module``
+    a graph over ``max_nodes`` that no batch view shrinks is refused.
 
     Example:
         >>> from autograd import Value, draw_dot
@@ -237,20 +366,62 @@ def draw_dot(root, rankdir="LR", *, highlight=None, module=None, max_nodes=1000,
     _check_common("draw_dot", rankdir, max_nodes)
     if type(digits) is not int or not 1 <= digits <= 17:
         raise ValueError(f"draw_dot: digits must be an int from 1 to 17, got {digits!r}")
+    if not isinstance(format, str) or format not in graphviz.FORMATS:
+        raise ValueError(f"draw_dot: format must be one of graphviz.FORMATS such as 'svg', "
+                         f"'png' or 'pdf', got {format!r}")
+    if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, (int, float))
+                                 or not max_size > 0):
+        raise ValueError(f"draw_dot: max_size must be a positive number of points or None, "
+                         f"got {max_size!r}")
+    if batch not in (None, True, False):
+        raise ValueError(f"draw_dot: batch must be None, True or False, got {batch!r}")
     order = topological_order(root)
     where = clusters = names = None
     if module is not None:
         where, clusters = assign_clusters(order, module)
         names = param_labels(module)
-    if len(order) > max_nodes:
-        if module is None:
-            raise _too_big("draw_dot", len(order), max_nodes)
-        return _collapsed(order, where, clusters, max_nodes, rankdir, digits)
     on_path = _highlighted(order, highlight, "draw_dot")
-    g = build(order, [v.grad for v in order], rankdir=rankdir, on_path=on_path, where=where,
-              clusters=clusters, digits=digits, caption=LEGEND if legend else None, names=names)
-    g._fallback_text = lambda: _text(root)
-    return g
+    caption = LEGEND if legend else None
+
+    def full(nodes, b=None, note=""):
+        ids = None if b is None else {v: i for i, v in enumerate(order)}
+        pic = build(nodes, [v.grad for v in nodes], rankdir=rankdir, on_path=on_path,
+                    where=where, clusters=clusters, digits=digits,
+                    caption=(caption + "<br/>" if caption else "") + note if note else caption,
+                    names=names, batch=b, ids=ids, format=format)
+        pic._fallback_text = lambda: _text(root)
+        return pic
+
+    whole = None
+    if batch is not True and len(order) <= max_nodes:
+        whole = full(order)
+        if _fits(whole, max_size, rankdir):
+            return whole
+    found = find_batch(order) if batch is not False else None
+    shown, note = order, ""
+    if found is not None:
+        shown = [v for v in order if v not in found.removed]
+        rest = len(found.terms) - 1
+        note = (
+            f"#{order.index(found.node)} sums {len(found.terms):,} terms (a batch): "
+            f"drawn are the first term's graph and one box for the other {rest:,} "
+            f"({len(found.removed):,} values); draw_dot(..., batch=False) draws them all")
+        if len(shown) <= max_nodes:
+            one = full(shown, found, html_text(note))
+            if module is None or _fits(one, max_size, rankdir):
+                return one
+    if module is not None and where is not None:
+        index = {v: i for i, v in enumerate(order)}
+        sub_where = [where[index[v]] for v in shown]
+        for level in ("neuron", "layer"):
+            pic, groups = _collapsed(shown, sub_where, clusters, level, rankdir, digits, format,
+                                     found, ("; " + note) if note else "")
+            if groups <= max_nodes and (_fits(pic, max_size, rankdir) or level == "layer"):
+                return pic
+        raise _too_big("draw_dot", len(order), max_nodes, module_hint=False)
+    if whole is not None:
+        return whole
+    raise _too_big("draw_dot", len(order), max_nodes)
 
 
 def _text(root):

@@ -7,6 +7,13 @@ into it reads ``local × grad = passed``: the gradient it has just added to that
 operand.  Gradients are computed on the side from the primitives table, the
 same way and in the same order as ``backward``; no ``.grad`` is touched.
 
+Frames hold still: all the steps are computed first, then every frame is
+drawn with the same sizes (each gradient cell, arrow label and the caption
+as wide as the widest text it will show in any frame, the same line width
+everywhere), so the renderer lays each frame out exactly like the others
+and only colours and numbers change from one to the next.  Highlighted and
+plain frames of the same graph share that layout too.
+
 Example:
     >>> from autograd import Value, backward_frames
     >>> x = Value(2.0, label="x"); y = Value(-3.0, label="y")
@@ -18,21 +25,37 @@ Example:
     >>> frames[-1].grads[x], frames[-1].grads[y]
     (-2.0, 2.0)
 """
-from ..engine import topological_order
-from .dot import _check_common, _check_root, _highlighted, _too_big, build
-from .labels import html_text, local_derivs, num, op_expr
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from ..engine import Value, topological_order
+from .dot import Reserve, _check_common, _check_root, _highlighted, _too_big, build
+from .labels import html_text, local_derivs, num, op_expr, text_width
+from .rendering import Picture
 from .text import to_text
 
 __all__ = ["backward_frames"]
 
 
-def backward_frames(root, rankdir="LR", *, gradient=1.0, highlight=None, max_nodes=200,
-                    digits=4):
+class _Step(NamedTuple):
+    node: int           # position in the order of the node processed (the root for step 0)
+    passed: list | None  # what it passed to each of its _args (None for step 0)
+    grads: list         # every node's gradient after this step
+    caption: list       # the caption's lines, plain text
+
+
+def backward_frames(root: Value, rankdir: str = "LR", *, gradient: float = 1.0,
+                    highlight: Any = None, max_nodes: int = 200,
+                    digits: int = 4) -> Iterator[Picture]:
     """Yield one :class:`~autograd.viz.rendering.Picture` per backward step (see
     the module doc).  Each frame also carries ``.step`` (0 for the start),
     ``.node`` (the Value being processed; the root in frame 0) and ``.grads``
     (a dict Value -> gradient accumulated so far).  ``highlight``: as in
     ``draw_dot``, the paths from these Values to the root are drawn bold.
+    Bad arguments, and a step whose local derivative is not finite, raise
+    here, before the first frame.
 
     Example:
         >>> from autograd import Value, backward_frames
@@ -50,19 +73,22 @@ def backward_frames(root, rankdir="LR", *, gradient=1.0, highlight=None, max_nod
     if len(order) > max_nodes:
         raise _too_big("backward_frames", len(order), max_nodes, module_hint=False)
     on_path = _highlighted(order, highlight, "backward_frames")
-    return _frames(root, order, rankdir, float(gradient), digits, on_path)
+    steps = _steps(order, float(gradient), digits)
+    reserve = _reserve(order, steps, digits)
+    return (_frame(order, s, k, rankdir, digits, on_path, reserve) for k, s in enumerate(steps))
 
 
-def _frames(root, order, rankdir, gradient, digits, on_path):
+def _steps(order, gradient, digits):
+    """Every step of backward at once, in ``Value.backward``'s order."""
     index = {v: i for i, v in enumerate(order)}
     grads = [0.0] * len(order)
     grads[-1] = gradient
-    steps = [i for i in range(len(order) - 1, -1, -1) if order[i]._prim is not None]
-    total = len(steps)
+    todo = [i for i in range(len(order) - 1, -1, -1) if order[i]._prim is not None]
+    total = len(todo)
     r = len(order) - 1
-    yield _frame(order, grads, rankdir, digits, on_path, 0, order[r], None, html_text(
-        f"Step 0 of {total}: backward starts at the root, grad(#{r}) = {num(gradient, digits)}"))
-    for s, i in enumerate(steps, 1):
+    steps = [_Step(r, None, grads[:], [
+        f"Step 0 of {total}: backward starts at the root, grad(#{r}) = {num(gradient, digits)}"])]
+    for s, i in enumerate(todo, 1):
         v = order[i]
         g = grads[i]
         passed = [0.0] * len(v._args)
@@ -78,16 +104,47 @@ def _frames(root, order, rankdir, gradient, digits, on_path):
         refs = [f"#{index[a]}" for a in v.parents]
         gets = ", ".join(f"#{index[a]} += {num(p, digits)}"
                          for a, p in zip(v._args, passed) if type(a) is not float)
-        caption = (html_text(f"Step {s} of {total}: #{i} = {op_expr(v, refs, digits)} passes "
-                             "grad × local derivative to its operands") + "<br/>" + html_text(gets))
-        yield _frame(order, grads, rankdir, digits, on_path, s, v, (i, passed), caption)
+        steps.append(_Step(i, passed, grads[:], [
+            f"Step {s} of {total}: #{i} = {op_expr(v, refs, digits)} passes "
+            "grad × local derivative to its operands", gets]))
+    return steps
 
 
-def _frame(order, grads, rankdir, digits, on_path, step, node, focus, caption):
-    pic = build(order, grads, rankdir=rankdir, digits=digits, focus=focus, on_path=on_path,
-                caption=caption, grad_name="grad so far")
-    pic.step = step
-    pic.node = node
-    pic.grads = shown = dict(zip(order, grads))
+def _reserve(order, steps, digits):
+    """The widest text each changing place shows in any step (see the module doc)."""
+    # The gradient cell is as wide as its column (the data above it shares
+    # it: dot 2.43 misplaces right-aligned text in a narrower fixed cell),
+    # plus its padding (3 on each side) and a little air.
+    grad = {i: max(text_width(num(order[i].data, digits), 11),
+                   *(text_width(num(s.grads[i], digits), 11) for s in steps)) + 8
+            for i in range(len(order))}
+    edge = {}
+    for s in steps[1:]:
+        v = order[s.node]
+        for k, (a, d) in enumerate(zip(v._args, local_derivs(v))):
+            if type(a) is float:
+                continue
+            local = "undefined" if d is None else num(d, digits)
+            shown = f"{local} × {num(s.grads[s.node], digits)} = {num(s.passed[k], digits)}"
+            edge[(s.node, k)] = max(text_width(local, 10), text_width(shown, 10)) + 4
+    # Ops never processed (a zero-gradient branch is still drawn) keep their plain label.
+    for i, v in enumerate(order):
+        if v._prim is not None:
+            for k, (a, d) in enumerate(zip(v._args, local_derivs(v))):
+                if type(a) is not float and (i, k) not in edge:
+                    edge[(i, k)] = text_width("undefined" if d is None else num(d, digits), 10) + 4
+    lines = max(len(s.caption) for s in steps)
+    width = max(text_width(line, 12) for s in steps for line in s.caption)
+    return Reserve(grad, edge, (width, 15 * lines + 4))
+
+
+def _frame(order, step, k, rankdir, digits, on_path, reserve):
+    caption = "<br/>".join(html_text(line) for line in step.caption)
+    focus = None if step.passed is None else (step.node, step.passed)
+    pic = build(order, step.grads, rankdir=rankdir, digits=digits, focus=focus, on_path=on_path,
+                caption=caption, grad_name="grad so far", reserve=reserve)
+    pic.step = k
+    pic.node = order[step.node]
+    pic.grads = shown = dict(zip(order, step.grads))
     pic._fallback_text = lambda: to_text(order[-1], _grads=shown)  # no cycle through pic
     return pic

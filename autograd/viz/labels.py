@@ -15,11 +15,14 @@ Example:
     >>> op_expr(2 ** x, ["x"]), op_expr(x * 3, ["x"]), num(0.967243)
     ('2 ** x', 'x * 3', '0.9672')
 """
+from __future__ import annotations
+
 import html
+from typing import Any
 
 from ..primitives import FLOAT
 
-__all__ = ["num", "html_text", "plain_text", "op_expr", "local_derivs", "grad_colour"]
+__all__ = ["num", "html_text", "plain_text", "op_expr", "local_derivs", "grad_colour", "text_width"]
 
 # How a primitive with constant parameters reads.  Only ``rpow`` needs one:
 # its operand is the exponent (c ** x), which the generic infix form would
@@ -27,7 +30,7 @@ __all__ = ["num", "html_text", "plain_text", "op_expr", "local_derivs", "grad_co
 _TEMPLATES = {"rpow": "{1} ** {0}", "neg": "-{0}"}
 
 
-def num(x, digits=4):
+def num(x: float, digits: int = 4) -> str:
     """A float as a short string: ``digits`` significant digits, no trailing zeros.
 
     Example:
@@ -48,7 +51,7 @@ def _visible(ch):
     return ch
 
 
-def plain_text(s):
+def plain_text(s: str) -> str:
     """``s`` on one line: newlines and control characters shown as escapes.
 
     Example:
@@ -58,7 +61,7 @@ def plain_text(s):
     return "".join("\\n" if ch == "\n" else _visible(ch) for ch in s)
 
 
-def html_text(s):
+def html_text(s: str) -> str:
     """``s`` as the content of a Graphviz HTML-like label, shown literally.
 
     ``& < > " '`` become entities, a newline a ``<br/>``, other control
@@ -78,7 +81,7 @@ def html_text(s):
         for line in lines)
 
 
-def op_expr(v, operands, digits=4):
+def op_expr(v: Any, operands: list[str], digits: int = 4) -> str:
     """The operation that made ``v``, with ``operands`` standing for its Value
     operands (in order) and its constants written as numbers.
 
@@ -100,7 +103,7 @@ def op_expr(v, operands, digits=4):
     return f"{sym}({', '.join(args)})"
 
 
-def local_derivs(v):
+def local_derivs(v: Any) -> tuple[float | None, ...]:
     """The local derivative of ``v`` with respect to each of its ``_args``, read
     from the primitives table; ``None`` where it is not finite (sqrt at 0).
 
@@ -128,7 +131,7 @@ def _blend(rgb, t):
 _POS, _NEG = (33, 102, 172), (230, 97, 1)
 
 
-def grad_colour(g, scale):
+def grad_colour(g: float, scale: float) -> str:
     """Fill colour for a node whose gradient is ``g`` when the largest |grad| in
     the picture is ``scale``: white for 0, deeper blue (g > 0) or orange (g < 0)
     as |g| grows.
@@ -148,3 +151,31 @@ def grad_colour(g, scale):
         t = min(abs(g) / scale, 1.0)
     # square root: small gradients stay visible next to one large one
     return _blend(_POS if g > 0 else _NEG, 0.12 + 0.38 * t ** 0.5)
+
+
+# Helvetica's advance widths (thousandths of the font size) for printable
+# ASCII, from its published font metrics: the renderers lay text out with
+# Helvetica or a font of the same widths.
+_WIDTHS = dict(zip(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278)
+    + (556,) * 10
+    + (278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667,
+       556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278,
+       469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+       556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584)))
+
+
+def text_width(text: str, size: float) -> float:
+    """An upper bound for the width in points of one line of ``text`` at font
+    ``size``, used to reserve room for numbers that change between frames.
+
+    Wider than Helvetica by a fifth (a substitute font such as DejaVu Sans is
+    wider), and a full em for any character outside ASCII.
+
+    Example:
+        >>> text_width("0.5", 10) < text_width("-0.1234", 10) < text_width("1 × 2 = 2", 10)
+        True
+    """
+    em = sum(_WIDTHS.get(ch, 1000) for ch in text) / 1000
+    return round(1.2 * em * size + 2, 1)

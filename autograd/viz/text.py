@@ -20,13 +20,17 @@ Example:
         [∂ 2] #1 y  data=-3  grad=2
       [∂ 1] #0 (above)
 """
+from __future__ import annotations
+
+from typing import Any
+
 from ..engine import Value, topological_order
 from .labels import local_derivs, num, op_expr, plain_text
 
 __all__ = ["to_text"]
 
 
-def to_text(root, max_indent=32, digits=4, _grads=None):
+def to_text(root: Value, max_indent: int = 32, digits: int = 4, _grads: Any = None) -> str:
     """The graph under ``root`` as an indented text tree (see the module doc).
 
     Example:

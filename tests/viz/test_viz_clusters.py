@@ -153,7 +153,7 @@ def test_collapse_to_one_box_per_neuron():
     mlp, loss = _big(20)
     loss.backward()
     n = len(topological_order(loss))
-    src = draw_dot(loss, module=mlp, max_nodes=100).source
+    src = draw_dot(loss, module=mlp, max_nodes=100, batch=False).source
     boxes = re.findall(r"^\s+(g\d+) \[label=<<b>(.*?)</b><br/>([\d,]+) values?", src, re.M)
     names = [b[1] for b in boxes]
     assert sorted(names) == sorted([f"Neuron layers.0.neurons.{j}" for j in range(4)]
@@ -171,7 +171,7 @@ def test_collapse_to_one_box_per_neuron():
 
 def test_collapse_falls_back_to_layers_then_refuses():
     mlp, loss = _big(3)
-    src = draw_dot(loss, module=mlp, max_nodes=8).source
+    src = draw_dot(loss, module=mlp, max_nodes=8, batch=False).source
     assert "one box per layer" in src
     assert sorted(re.findall(r"<b>(Layer [\w.]+)</b>", src)) == [
         "Layer layers.0", "Layer layers.1", "Layer layers.2"]
@@ -185,7 +185,10 @@ def test_hundred_thousand_nodes_guard_and_collapse_without_recursion():
     n = len(topological_order(loss))
     assert n > 100_000 > sys.getrecursionlimit()
     with pytest.raises(ValueError, match="max_nodes="):
-        draw_dot(loss)
-    src = draw_dot(loss, module=mlp).source
+        draw_dot(loss, batch=False)
+    src = draw_dot(loss, module=mlp, batch=False).source
     assert len(re.findall(r"^\s+g\d+ \[", src, re.M)) == 4 + 4 + 1 + 3   # neurons + in/other/out
+    # by default: one sample's graph and a box for the other 3,199
+    src = draw_dot(loss).source
+    assert "3,199 more terms" in src and len(re.findall(r"^\tv\d+ \[", src, re.M)) < 100
     assert autograd.to_text(loss).count("\n") > n

@@ -1,4 +1,5 @@
 """Reading DOT source and SVG output back, for the picture tests."""
+import html
 import re
 import xml.etree.ElementTree as ET
 
@@ -11,7 +12,7 @@ _EDGE = re.compile(r"^\t(\w+) -> (\w+)(?: \[(.*)\])?$", re.M)
 _VALUE = re.compile(
     r'#(\d+)</font>(?: <b>(.*?)</b>)?</td></tr>'
     r'<tr><td align="left">data</td><td align="right">(.*?)</td></tr>'
-    r'<tr><td align="left">(?:grad|grad so far)</td><td align="right">(.*?)</td>')
+    r'<tr><td align="left">(?:grad|grad so far)</td><td align="right"[^>]*>(.*?)</td>')
 _SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -21,11 +22,16 @@ def nodes(src):
 
 
 def edges(src):
-    """[(tail, head, label or None)] in source order."""
+    """[(tail, head, label or None)] in source order; an HTML label (a frame's
+    fixed-width cell) gives its text."""
     out = []
     for tail, head, attrs in _EDGE.findall(src):
-        m = re.search(r'label=("(?:[^"\\]|\\.)*"|\S+)', attrs or "")
-        label = m.group(1).strip('"') if m else None
+        m = re.search(r"label=<(<table.*?</table>)>", attrs or "")
+        if m:
+            label = html.unescape(re.sub(r"<[^>]*>", "", m.group(1)))
+        else:
+            m = re.search(r'label=("(?:[^"\\]|\\.)*"|\S+)', attrs or "")
+            label = m.group(1).strip('"') if m else None
         out.append((tail, head, label))
     return out
 
@@ -90,4 +96,57 @@ def require(renderer):
 
 
 __all__ = ["membership", "nodes", "edges", "values", "attr", "svg_texts", "svg_node_count", "RENDERERS",
+           "geometry", "centres", "largest_displacement",
            "require"]
+
+
+def _numbers(text):
+    return [float(t) for t in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text)]
+
+
+def geometry(svg):
+    """{(class, title, k): every coordinate of its shapes} for each node and
+    arrow of an SVG (text left out: its numbers change between frames)."""
+    out = {}
+    for g in ET.fromstring(svg).iter(f"{_SVG}g"):
+        cls = g.get("class", "")
+        if not cls.startswith(("node", "edge")):
+            continue
+        title = g.find(f"{_SVG}title").text
+        coords = []
+        for el in g.iter():
+            tag = el.tag.replace(_SVG, "")
+            if tag == "ellipse":      # as its bounding box's corners
+                cx, cy, rx, ry = (float(el.get(k)) for k in ("cx", "cy", "rx", "ry"))
+                coords += [cx - rx, cy - ry, cx + rx, cy + ry]
+            elif tag in ("polygon", "polyline"):
+                coords += _numbers(el.get("points"))
+            elif tag == "path":
+                coords += _numbers(el.get("d"))
+        k = 0
+        while (cls.split()[0], title, k) in out:
+            k += 1
+        out[(cls.split()[0], title, k)] = coords
+    return out
+
+
+def centres(svg):
+    """{(class, title, k): centre of the bounding box of its shapes}."""
+    out = {}
+    for key, c in geometry(svg).items():
+        xs, ys = c[0::2], c[1::2]
+        out[key] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    return out
+
+
+def largest_displacement(svgs, kind="node"):
+    """The largest distance (points) any node (or arrow: kind="edge") moves
+    between the first picture and any other."""
+    first = {k: v for k, v in centres(svgs[0]).items() if k[0] == kind}
+    worst = 0.0
+    for svg in svgs[1:]:
+        now = {k: v for k, v in centres(svg).items() if k[0] == kind}
+        assert now.keys() == first.keys()
+        for k, (x, y) in now.items():
+            worst = max(worst, ((x - first[k][0]) ** 2 + (y - first[k][1]) ** 2) ** 0.5)
+    return worst
