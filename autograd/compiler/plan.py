@@ -62,7 +62,14 @@ _DOT = PRIMITIVES["dot"]
 
 class ReplayNode(NamedTuple):
     """One node for the exact replay: the primitive, where its operands and
-    result live, and its constant parameters."""
+    result live, and its constant parameters.
+
+    Example:
+        >>> import autograd
+        >>> node = autograd.compile(lambda x: x.leaky_relu(0.1)).plan.replay_nodes[0]
+        >>> node.prim.name, node.operands, node.extra, node.out
+        ('leaky_relu', [Ref(kind=0, row=0)], (0.1,), Ref(kind=0, row=1))
+    """
 
     prim: Any
     operands: list          # a Ref per operand
@@ -71,7 +78,15 @@ class ReplayNode(NamedTuple):
 
 
 class DotPairs(NamedTuple):
-    """One ``dot`` node's (x_i, w_i) pairs of Refs, sorted by where they live."""
+    """One ``dot`` node's (x_i, w_i) pairs of Refs, sorted by where they live.
+
+    Example:
+        >>> from autograd.compiler.plan import _dot_pairs
+        >>> from autograd.compiler.steps import Ref
+        >>> pairs = _dot_pairs([Ref(1, 0), Ref(0, 2), Ref(0, 5), Ref(1, 3)])   # (s0, v2).(v5, s3)
+        >>> [(x.row, w.row) for x, w in pairs.weighted], pairs.varying, pairs.shared
+        ([(5, 0), (2, 3)], [], [])
+    """
 
     weighted: list          # (varying, shared): the varying one first
     varying: list           # (varying, varying)

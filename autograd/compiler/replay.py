@@ -49,6 +49,16 @@ def replay(plan: Plan, varying: np.ndarray, shared: np.ndarray,
 
     ``input_grads`` and ``param_grads`` are ``None`` unless ``grad``;
     ``input_grads`` is ``()`` for a plan without input gradients.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograd
+        >>> from autograd.compiler.replay import replay
+        >>> plan = autograd.compile(lambda x: x.sqrt() * 0.0).plan
+        >>> varying = np.zeros((plan.n_varying, 2)); varying[0] = [0.0, 4.0]
+        >>> values, (dx,), _ = replay(plan, varying, plan.shared_init.copy(), grad=True)
+        >>> values.tolist(), dx.tolist()        # no sqrt'(0): its incoming gradient is 0
+        ([0.0, 0.0], [0.0, 0.0])
     """
     # A compiled call inside another function's trace must still raise: the
     # trace's stand-in for failed domain checks is for placeholders only.

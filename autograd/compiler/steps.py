@@ -48,14 +48,28 @@ VARYING, SHARED = 0, 1     # buffer kinds: the index into a (varying, shared) pa
 
 
 class Ref(NamedTuple):
-    """Where a value lives: buffer ``kind`` (``VARYING`` or ``SHARED``) and ``row``."""
+    """Where a value lives: buffer ``kind`` (``VARYING`` or ``SHARED``) and ``row``.
+
+    Example:
+        >>> from autograd.compiler.steps import Ref, VARYING
+        >>> Ref(VARYING, 3)
+        Ref(kind=0, row=3)
+    """
 
     kind: int
     row: int
 
 
 class Buffers(NamedTuple):
-    """One thread's arrays for one batch size ``B`` (made by ``binding.Bound``)."""
+    """One thread's arrays for one batch size ``B`` (made by ``binding.Bound``).
+
+    Example:
+        >>> import autograd
+        >>> from autograd.compiler.binding import Bound
+        >>> bound = Bound(autograd.compile(lambda x: x * 2.0).plan, 5)
+        >>> [a.shape for a in bound.values], bound.ones.shape
+        ([(2, 5), (1, 1)], (5, 1))
+    """
 
     values: tuple       # (varying (rows, B), shared (rows, 1))
     grads: tuple        # the same shapes
@@ -116,7 +130,15 @@ class GatherPlan:
         self.first = False
 
     def add(self, grad: np.ndarray, contrib: np.ndarray) -> None:
-        """Scatter-add ``contrib`` (one row per gathered row) into ``grad``."""
+        """Scatter-add ``contrib`` (one row per gathered row) into ``grad``.
+
+        Example:
+            >>> import numpy as np
+            >>> grad = np.zeros((3, 1))
+            >>> gather_plan(np.array([0, 2, 0]), allow_same=False).add(grad, np.ones((3, 1)))
+            >>> grad.ravel().tolist()
+            [2.0, 0.0, 1.0]
+        """
         mode = self.mode
         if self.first:
             grad[self.sel] = contrib
@@ -242,7 +264,14 @@ def check_domain(prim: Any, ops: list, extra: tuple) -> None:
 
 class Operand(NamedTuple):
     """One operand position of a group: its buffer ``kind`` and how its rows
-    are gathered (and gradients scattered back)."""
+    are gathered (and gradients scattered back).
+
+    Example:
+        >>> import autograd
+        >>> step = autograd.compile(lambda x, y: x * y).plan.steps[0]
+        >>> [(op.kind, op.plan.mode) for op in step.operands]
+        [(0, 'slice'), (0, 'slice')]
+    """
 
     kind: int
     plan: GatherPlan
@@ -274,7 +303,14 @@ class Elementwise:
         self.k = k                  # nodes in the group
 
     def grad_plans(self) -> list[Operand]:
-        """The gradient scatters, in backward's order."""
+        """The gradient scatters, in backward's order.
+
+        Example:
+            >>> import autograd
+            >>> step = autograd.compile(lambda x: x * 2.0).plan.steps[0]
+            >>> [op.kind for op in step.grad_plans()]      # not the constant 2.0's
+            [0]
+        """
         return [op for op in self.operands if op.plan.mode != "skip"]
 
     def bind(self, buffers: Buffers) -> tuple[Callable[[], Any], Callable[[Any], None]]:
@@ -284,6 +320,16 @@ class Elementwise:
         read; ``backward(operands)`` adds the group's gradient contributions.
         Every view and branch is settled here, once per batch size, so a
         call runs little more than the numpy operations themselves.
+
+        Example:
+            >>> import autograd
+            >>> from autograd.compiler.binding import Bound
+            >>> f = autograd.compile(lambda x: x.exp())
+            >>> bound = Bound(f.plan, 2)
+            >>> bound.values[0][0] = [0.0, 1.0]            # the input row
+            >>> forward, backward = f.plan.steps[0].bind(Buffers(bound.values, bound.grads, bound.ones))
+            >>> _ = forward(); bound.values[0][1].round(3).tolist()
+            [1.0, 2.718]
         """
         bufs, grads = buffers.values, buffers.grads
         prim, extra = self.prim, self.extra
@@ -343,7 +389,16 @@ class Elementwise:
 
 
 class WeightedPart(NamedTuple):
-    """The (varying x, shared w) pairs of a dot group: ``W @ X``."""
+    """The (varying x, shared w) pairs of a dot group: ``W @ X``.
+
+    Example:
+        >>> import autograd
+        >>> from autograd import Value
+        >>> w = [Value(1.0), Value(2.0)]
+        >>> part = autograd.compile(lambda a, b: autograd.dot([a, b], w)).plan.steps[0].weighted
+        >>> part.shape, part.lined.sel, part.weights.sel
+        ((1, 2), slice(0, 2, None), slice(0, 2, None))
+    """
 
     lined: GatherPlan | None   # every node reads the same varying rows, in order: one W @ X
     inputs: GatherPlan            # the varying rows, node by node (when not lined)
@@ -352,7 +407,14 @@ class WeightedPart(NamedTuple):
 
 
 class PairsPart(NamedTuple):
-    """The (varying, varying) pairs of a dot group: a batched product and sum."""
+    """The (varying, varying) pairs of a dot group: a batched product and sum.
+
+    Example:
+        >>> import autograd
+        >>> part = autograd.compile(lambda a, b: autograd.dot([a], [b])).plan.steps[0].varying
+        >>> part.shape, part.left.rows.tolist(), part.right.rows.tolist()
+        ((1, 1), [0], [1])
+    """
 
     left: GatherPlan
     right: GatherPlan
@@ -360,7 +422,16 @@ class PairsPart(NamedTuple):
 
 
 class SharedPart(NamedTuple):
-    """The (shared, shared) pairs of a dot group, the same for every example."""
+    """The (shared, shared) pairs of a dot group, the same for every example.
+
+    Example:
+        >>> import autograd
+        >>> from autograd import Value
+        >>> b = Value(0.5)
+        >>> step = autograd.compile(lambda x: autograd.dot([x, 1.0], [Value(2.0), b])).plan.steps[0]
+        >>> step.shared.folded_bias            # the pair (1.0, b): b is added as it is
+        True
+    """
 
     left: GatherPlan
     right: GatherPlan
@@ -405,7 +476,16 @@ class Dot:
         """The gradient scatters, in backward's order.
 
         The shared ones (weights, a folded bias) index the flattened shared
-        buffer ``S[:, 0]``, as :meth:`bind` writes them."""
+        buffer ``S[:, 0]``, as :meth:`bind` writes them.
+
+        Example:
+            >>> import autograd
+            >>> from autograd import Value
+            >>> w = [Value(1.0), Value(2.0)]
+            >>> step = autograd.compile(lambda a, b: autograd.dot([a, b], w)).plan.steps[0]
+            >>> [op.kind for op in step.grad_plans()]      # the inputs', the weights'
+            [0, 1]
+        """
         plans = []
         if self.weighted is not None:
             w = self.weighted
@@ -420,7 +500,20 @@ class Dot:
         return [op for op in plans if op.plan.mode != "skip"]
 
     def bind(self, buffers: Buffers) -> tuple[Callable[[], None], Callable[[Any], None]]:
-        """``(forward, backward)`` for one set of buffers, as :meth:`Elementwise.bind`."""
+        """``(forward, backward)`` for one set of buffers, as :meth:`Elementwise.bind`.
+
+        Example:
+            >>> import autograd
+            >>> from autograd import Value
+            >>> from autograd.compiler.binding import Bound
+            >>> w = [Value(2.0), Value(3.0)]
+            >>> f = autograd.compile(lambda a, b: autograd.dot([a, b], w))
+            >>> bound = Bound(f.plan, 1)
+            >>> bound.values[0][:2] = [[1.0], [1.0]]; bound.params[:] = [2.0, 3.0]
+            >>> forward, _ = f.plan.steps[0].bind(Buffers(bound.values, bound.grads, bound.ones))
+            >>> forward(); bound.values[0][2].tolist()
+            [5.0]
+        """
         target = buffers.values[self.out_kind][self.out]
         g = buffers.grads[self.out_kind][self.out]
         parts: list = []

@@ -106,7 +106,16 @@ class Trace:
         return f"<autograd.compile trace: {len(self.created)} nodes recorded>"
 
     def refuse(self, a: Value, symbol: str, b: Any = None) -> None:
-        """Raise :class:`TracingError` for ``a <symbol> b`` (or ``float(a)``)."""
+        """Raise :class:`TracingError` for ``a <symbol> b`` (or ``float(a)``).
+
+        Example:
+            >>> from autograd import Value
+            >>> x = Value(1.0)
+            >>> Trace({x: "x"}).refuse(x, "<", 2.0)
+            Traceback (most recent call last):
+            ...
+            autograd.compiler.tracing.TracingError: compile: cannot trace `x < 2.0`: it compares...
+        """
         names = self.names
         if symbol == "float":
             raise TracingError(
@@ -128,6 +137,12 @@ class Traced(NamedTuple):
     first the ``n_returned`` nodes the result depends on (the result's
     :func:`~autograd.topological_order`), then the nodes the function made
     but did not return, with the leaves only they read.
+
+    Example:
+        >>> from autograd.compiler.tracing import trace
+        >>> t = trace(lambda x: (x.log(), x * 2.0)[1])
+        >>> [n.op for n in t.nodes], t.n_returned
+        (['', 'mul', 'log'], 2)
     """
 
     out: Value | float      # what the function returned (a number for a constant function)
