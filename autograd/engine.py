@@ -26,6 +26,7 @@ Example:
 """
 import numbers
 from contextvars import ContextVar
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,8 @@ __all__ = ["Value", "apply", "is_grad_enabled", "sum", "dot"]
 _grad_enabled = ContextVar("chaingrad_grad_enabled", default=True)
 is_grad_enabled = _grad_enabled.get
 # Set only by autograd.compile's tracer: the data it runs on are placeholders.
-_tracing = ContextVar("chaingrad_tracing", default=None)
+_tracing: ContextVar[Any] = ContextVar("chaingrad_tracing", default=None)
+_current_trace = _tracing.get
 
 _P = PRIMITIVES
 _ADD, _SUB, _MUL, _DIV, _NEG = _P["add"], _P["sub"], _P["mul"], _P["div"], _P["neg"]
@@ -229,22 +231,36 @@ class Value:
         return apply(_P["leaky_relu"], self, _to_float(alpha, "leaky_relu alpha"))
 
     # -- comparisons read .data; equality and hashing stay identity --------
+    # While autograd.compile traces a function in this context, reading a
+    # Value's data to decide something would freeze one branch for the whole
+    # batch: the trace (a context variable, so other threads never see it)
+    # raises TracingError instead.  One context-variable read when not tracing.
     def __lt__(self, other):
+        if _current_trace() is not None:
+            _current_trace().refuse(self, "<", other)
         return self.data < _data(other)
 
     def __le__(self, other):
+        if _current_trace() is not None:
+            _current_trace().refuse(self, "<=", other)
         return self.data <= _data(other)
 
     def __gt__(self, other):
+        if _current_trace() is not None:
+            _current_trace().refuse(self, ">", other)
         return self.data > _data(other)
 
     def __ge__(self, other):
+        if _current_trace() is not None:
+            _current_trace().refuse(self, ">=", other)
         return self.data >= _data(other)
 
     __eq__ = object.__eq__
     __hash__ = object.__hash__
 
     def __float__(self):
+        if _current_trace() is not None:
+            _current_trace().refuse(self, "float")
         return self.data
 
     def __repr__(self):
@@ -476,10 +492,16 @@ def _new(prim, a, b, out):
     v.data = out
     v.grad = 0.0
     v.label = ""
-    if is_grad_enabled():
+    mode = is_grad_enabled()
+    if mode:
         v._prim = prim
         v._a = a
         v._b = b
+        if mode is not True:
+            # autograd.compile's trace stands in for True while it runs and
+            # keeps every node made, returned or not, so that the compiled
+            # function checks them all.  The normal path pays one identity test.
+            mode.append(v)
     else:
         v._prim = None
         v._a = ()

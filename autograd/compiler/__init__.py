@@ -1,14 +1,21 @@
 """``autograd.compile``: trace a scalar function once, run it on whole batches with numpy.
 
-The pipeline, one module per stage:
+The pipeline, one module per stage, in the order a compiled function uses them:
 
 * :mod:`.tracing`: run the function once on placeholder Values and keep its
-  graph (:class:`TracingError` when it branches on a traced value);
-* :mod:`.steps`: the level plan's batched steps (one group of same-kind nodes
-  per step, a few numpy calls each) and the gather/scatter plans they use;
-* :mod:`.compiled`: :class:`Compiled`, which plans the levels, binds the
-  steps to per-thread buffers, runs them, and falls back to the exact
-  example-by-example replay when numpy meets an overflow or a NaN.
+  graph, every node it made included (:class:`TracingError` when it branches
+  on a traced value or captures a Value computed outside it);
+* :mod:`.plan`: cut the graph into levels and groups of same-kind nodes, lay
+  out the buffers (parameters first), find each gradient row's first write;
+* :mod:`.steps`: the batched steps, one per group (a few numpy calls each),
+  and the gather/scatter plans they use;
+* :mod:`.binding`: one thread's buffers for one batch size, with every step
+  bound to them;
+* :mod:`.inputs`: the call's arguments read as float arrays, non-numbers refused;
+* :mod:`.compiled`: :func:`compile` and :class:`Compiled`, which run the
+  bound steps under numpy's strict error state;
+* :mod:`.replay`: the exact example-by-example replay, used when numpy meets
+  an overflow, a division by zero or a NaN.
 
 Example:
     >>> import autograd

@@ -123,7 +123,7 @@ def test_infinities_eager_allows_come_out_the_same():
     (([1.0, 2.0], [1.0]), ValueError, "input y has 1 examples"),
     (([[1.0]], [1.0]), ValueError, r"input x must be a number or a 1-D batch"),
     (([1.0, np.nan], [1.0, 2.0]), ValueError, r"input x\[1\] is NaN"),
-    ((["a"], [1.0]), TypeError, "input x must be real numbers"),
+    ((["a"], [1.0]), TypeError, r"input x\[0\] must be a real number, got str 'a'"),
     (([1.0],), TypeError, r"takes 2 input\(s\)"),
 ])
 def test_bad_batches_are_clear_errors(args, error, pattern):
@@ -237,12 +237,13 @@ def test_constants_get_no_gradient_and_a_folded_bias_is_read_as_is():
     # gradient into the constant 1.0, or into any other constant.
     forward, params = mlp([2, 4, 3, 1], seed=5)
     f = autograd.compile(lambda x0, x1, y: (forward([x0, x1]) - y) ** 2 * 0.5)
-    dots = [s for s in f._steps if type(s).__name__ == "Dot"]
-    assert len(dots) == 3 and all(s.ss is not None and s.ss[3] for s in dots)
-    computed = {r for s in f._steps if s.out_kind == 1 for r in range(s.out.start, s.out.stop)}
-    const_rows = set(range(len(f._s_init))) - set(f._param_rows.tolist()) - computed
+    dots = [s for s in f.plan.steps if type(s).__name__ == "Dot"]
+    assert len(dots) == 3 and all(s.shared is not None and s.shared.folded_bias for s in dots)
+    computed = {r for s in f.plan.steps if s.out_kind == 1 for r in range(s.out.start, s.out.stop)}
+    const_rows = (set(range(len(f.plan.shared_init))) - set(f.plan.param_rows.tolist())
+                  - computed)
     assert const_rows                      # the 1.0 of the biases, the 0.5
-    for step in f._steps:
+    for step in f.plan.steps:
         for kind, plan in step.grad_plans():
             rows = set(plan.rows.tolist())
             assert not (kind == 1 and rows <= const_rows and rows), (step, rows)

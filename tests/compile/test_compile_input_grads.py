@@ -61,7 +61,7 @@ def test_no_gradient_step_writes_only_input_rows():
     nin = 3
 
     def input_only_scatters(f):
-        return [plan for step in f._steps for kind, plan in step.grad_plans()
+        return [plan for step in f.plan.steps for kind, plan in step.grad_plans()
                 if kind == 0 and max(plan.rows.tolist()) < nin]
 
     assert input_only_scatters(autograd.compile(fn))          # the full pass has them
@@ -83,10 +83,10 @@ def test_every_row_a_scatter_adds_into_holds_zeros_or_a_first_write(input_grads)
         mixed = x0 * g1 + h1 * g2        # one mul group reads the rows [x0, h1] ...
         return (mixed * h1).tanh()       # ... after this product wrote h1's row
     f = autograd.compile(fn, input_grads=input_grads)
-    ready = {kind: _rows(slices) for kind, slices in f._zero_rows.items()}
-    ready[f._out[0]].add(f._out[1])      # the seed
+    ready = {kind: _rows(slices) for kind, slices in f.plan.zero_rows.items()}
+    ready[f.plan.out.kind].add(f.plan.out.row)      # the seed
     mixed_add = False
-    for step in reversed(f._steps):
+    for step in reversed(f.plan.steps):
         for kind, plan in step.grad_plans():
             rows = set(plan.rows.tolist())
             if not plan.first:

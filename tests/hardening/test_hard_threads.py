@@ -1,4 +1,5 @@
-"""Threads and asyncio: grad mode never leaks, parallel graphs get right gradients.
+"""Threads and asyncio: grad mode never leaks, parallel graphs get right gradients,
+and compiling in one thread never disturbs another thread's eager code.
 
 The engine's own tests show one quiet and one loud thread; these are
 adversarial: a tiny switch interval so threads interleave between almost any
@@ -16,6 +17,7 @@ from hard_dags import programs
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd
 from autograd import Value, grad, no_grad
 
 
@@ -167,3 +169,103 @@ def test_asyncio_task_inherits_no_grad_at_creation_and_never_leaks_back():
     assert parent_before and parent_after
     assert child_start is True    # created inside no_grad: a copy of that context
     assert child_end is True      # its own no_grad block restored its own state
+
+
+# -- autograd.compile: a trace affects only the thread that traces -------------------
+
+def _run_until(targets, stop, seconds):
+    """Run ``targets`` in threads until ``stop`` is set or ``seconds`` pass."""
+    errors = []
+
+    def guarded(fn):
+        try:
+            fn()
+        except BaseException as e:   # reported below
+            errors.append(e)
+            stop.set()
+
+    threads = [threading.Thread(target=guarded, args=(fn,)) for fn in targets]
+    for t in threads:
+        t.start()
+    stop.wait(seconds)
+    stop.set()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    if errors:
+        raise errors[0]
+
+
+def test_comparisons_and_float_in_other_threads_while_threads_compile(fast_switching):
+    # Before the guards became part of Value, a finishing trace emptied the
+    # table the guards looked their originals up in: float(v) in another
+    # thread raised KeyError('__float__') within a fraction of a second here.
+    stop = threading.Event()
+    counts = {"traces": 0, "reads": 0}
+
+    def tracer():
+        while not stop.is_set() and counts["traces"] < 3000:
+            f = autograd.compile(lambda x: (x * 2.0).tanh())
+            assert f([0.0])[0] == 0.0
+            with pytest.raises(autograd.TracingError):
+                autograd.compile(lambda x: x if x > 0 else -x)
+            counts["traces"] += 2
+        stop.set()
+
+    def reader():
+        v, w = Value(1.0), Value(2.0)
+        while not stop.is_set():
+            for _ in range(100):
+                assert float(v) == 1.0
+                assert v < w and v <= w and not v > w and w >= v
+                assert max(v, w) is w
+            counts["reads"] += 500
+
+    _run_until([tracer, tracer, reader, reader], stop, seconds=20)
+    print(f"{counts['traces']} traces while {counts['reads']} comparisons ran in other threads")
+    assert counts["traces"] >= 3000 and counts["reads"] > 0
+
+
+@pytest.mark.slow   # seconds: threads per example
+@given(st.lists(programs(max_ops=12), min_size=2, max_size=3))
+def test_threads_compiling_random_dags_while_others_run_them_eagerly(progs):
+    # The truth first, single-threaded: eager value and gradients at each point.
+    expected = []
+    for p in progs:
+        leaves = [Value(x) for x in p.point]
+        out = p(*leaves)
+        expected.append((out.data, grad(out, leaves)))
+    got_eager = [None] * len(progs)
+    got_compiled = [None] * len(progs)
+    start = threading.Barrier(2 * len(progs))
+
+    def eager_worker(k):
+        def run():
+            p = progs[k]
+            start.wait(10)
+            for _ in range(3):
+                leaves = [Value(x) for x in p.point]
+                out = p(*leaves)
+                # Reading data to decide is fine outside a trace, in every thread.
+                assert (out > out.data - 1.0) and float(out) == out.data
+                got_eager[k] = (out.data, grad(out, leaves))
+        return run
+
+    def compile_worker(k):
+        def run():
+            p = progs[k]
+            start.wait(10)
+            for _ in range(3):
+                f = autograd.compile(p, nargs=len(p.point))
+                values, grads = f.value_and_grad(*[[x] for x in p.point])
+                got_compiled[k] = (values[0], [g[0] for g in grads])
+        return run
+
+    with switching_fast():
+        _run_threads([eager_worker(k) for k in range(len(progs))]
+                     + [compile_worker(k) for k in range(len(progs))])
+    for k, (value, grads) in enumerate(expected):
+        assert got_eager[k] == (value, grads)
+        c_value, c_grads = got_compiled[k]
+        assert c_value == pytest.approx(value, rel=1e-12, abs=1e-12)
+        assert c_grads == pytest.approx(list(grads), rel=1e-9, abs=1e-10)

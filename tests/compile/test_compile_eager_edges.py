@@ -1,0 +1,259 @@
+"""Compiled equals eager at the edges too: it raises where eager raises (for
+nodes the function does not return as well), refuses what eager's ``Value``
+refuses, never lets a NaN into ``.grad`` or a numpy warning out, and refuses
+a captured Value whose number eager and compiled would disagree on.
+
+The truth is the eager engine run example by example (``compile_reference``)
+or a derivative worked out by hand, never the compiler's own output."""
+import math
+import threading
+import warnings
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from compile_reference import assert_close, eager
+
+import autograd
+from autograd import TracingError, Value
+
+
+@pytest.fixture(autouse=True)
+def numpy_warnings_are_errors():
+    # No numpy warning may escape a compiled call: any would fail the test.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+# -- nodes the function computes but does not return ---------------------------------
+
+def test_an_unreturned_node_that_fails_its_domain_raises_as_eager():
+    fn = lambda x: (x.log(), x * 2.0)[1]         # noqa: E731
+    with pytest.raises(ValueError, match=r"^log\(-1\.0\): input must be > 0$"):
+        fn(Value(-1.0))                           # eager
+    f = autograd.compile(fn)
+    for call in (f, f.value_and_grad):
+        with pytest.raises(ValueError, match=r"^log\(-1\.0\): input must be > 0 \[batch example 1\]$"):
+            call([2.0, -1.0])
+    assert_close(f([2.0, 3.0]), [4.0, 6.0])       # and no error where eager has none
+
+
+def test_an_unreturned_node_is_checked_in_the_exact_replay_too():
+    # The returned value overflows (numpy flags it: the call is replayed), and
+    # the unreturned log fails at example 1: the replay raises eager's error.
+    fn = lambda x: (x.log(), x * 1e300 * 1e10)[1]   # noqa: E731
+    f = autograd.compile(fn)
+    with pytest.raises(ValueError, match=r"^log\(-1\.0\): input must be > 0 \[batch example 1\]$"):
+        f.value_and_grad([1.0, -1.0])
+    values, (dx,) = f.value_and_grad([1.0, 2.0])
+    want = eager(fn, [], [1.0, 2.0])
+    np.testing.assert_array_equal(values, want[0])
+    np.testing.assert_array_equal(dx, want[1][0])
+
+
+def test_unreturned_nodes_get_no_gradient_and_their_derivatives_are_not_evaluated():
+    # sqrt'(0) is infinite, but nothing flows back through an unreturned node:
+    # eager's backward never visits it.  d/dx (3 x) = 3 by hand.
+    w = Value(2.0)
+    fn = lambda x: (x.sqrt() * w, (w * 0.5).log(), x * 3.0)[2]   # noqa: E731
+    f = autograd.compile(fn)
+    values, (dx,) = f.value_and_grad([0.0, 4.0])
+    assert_close(values, [0.0, 12.0])
+    assert_close(dx, [3.0, 3.0])
+    assert w.grad == 0.0
+    w.data = -1.0                  # now the unreturned log(w * 0.5) fails, as in eager
+    with pytest.raises(ValueError, match=r"^log\(-0\.5\): input must be > 0"):
+        f([1.0])
+
+
+def test_an_unreturned_dot_that_is_nan_raises():
+    # numpy does not flag a NaN made inside a matrix product; eager refuses it.
+    w = [Value(1.0), Value(1.0)]
+    fn = lambda x, y: (autograd.dot([x, y], w), x * 2.0)[1]   # noqa: E731
+    with pytest.raises(ValueError, match=r"^dot\(inf, -inf, 1\.0, 1\.0\): result is NaN$"):
+        fn(Value(math.inf), Value(-math.inf))
+    f = autograd.compile(fn)
+    with pytest.raises(ValueError, match=r"^dot\(inf, -inf, 1\.0, 1\.0\): result is NaN \[batch example 0"):
+        f([math.inf], [-math.inf])
+
+
+def test_a_matrix_product_of_inf_and_a_zero_weight_raises_as_eager():
+    # BLAS may skip a zero factor and give 0 where 0 * inf is NaN: eager
+    # refuses that dot, and so must the compiled layer (found by the
+    # compile-versus-eager raising property).
+    w = Value(0.0)
+    fn = lambda x: autograd.dot([x], [w])       # noqa: E731
+    with pytest.raises(ValueError, match=r"^dot\(inf, 0\.0\): result is NaN$"):
+        fn(Value(math.inf))
+    f = autograd.compile(fn)
+    with pytest.raises(ValueError, match=r"^dot\(inf, 0\.0\): result is NaN \[batch example 1\]$"):
+        f([1.0, math.inf])
+    w.data, w.grad = math.inf, 0.0
+    with pytest.raises(ValueError, match=r"^dot\(0\.0, inf\): result is NaN \[batch example 0\]$"):
+        f([0.0, 1.0])
+    assert w.grad == 0.0
+
+
+# -- captured Values that are not leaves ------------------------------------------------
+
+def test_a_captured_computed_value_is_refused_naming_it_and_what_to_do():
+    w = Value(1.0, label="w")
+    h = w * 3.0
+    with pytest.raises(TracingError) as info:
+        autograd.compile(lambda x: x * h)
+    text = str(info.value)
+    assert "`mul(w, 3.0)`" in text and "computed outside" in text
+    assert "inside the function" in text and ".detach()" in text
+    with pytest.raises(TracingError, match=r"`mul\(w, 3\.0\)`"):
+        autograd.compile(lambda x: h)                         # returned as it is
+    with pytest.raises(TracingError, match=r"`mul\(w, 3\.0\)`"):
+        autograd.compile(lambda x: (x * h, x + 1.0)[1])       # used by an unreturned node
+
+
+def test_what_the_refusal_suggests_works_and_matches_eager():
+    w = Value(1.0, label="w")
+    h = w * 3.0
+    inside = lambda x: x * (w * 3.0)     # noqa: E731
+    frozen = h.detach()
+    captured = lambda x: x * frozen      # noqa: E731
+    f_inside, f_captured = autograd.compile(inside), autograd.compile(captured)
+    w.data = 5.0                         # eager: inside sees 15, the detached copy still 3
+    assert_close(f_inside([1.0, 2.0]), eager(inside, [w], [1.0, 2.0])[0])
+    assert_close(f_captured([1.0, 2.0]), eager(captured, [frozen], [1.0, 2.0])[0])
+    assert_close(f_inside([1.0]), [15.0]) and assert_close(f_captured([1.0]), [3.0])
+
+
+def test_nodes_made_inside_the_function_by_grad_are_not_taken_for_captured_ones():
+    # grad(create_graph=True) records its nodes outside the trace's own list:
+    # they are still the function's own.  d/dx (x^3) = 3 x^2 by hand.
+    f = autograd.compile(lambda x: autograd.grad(x * x * x, [x], create_graph=True)[0])
+    assert_close(f([2.0, -1.0]), [12.0, 3.0])
+
+
+# -- inputs eager refuses --------------------------------------------------------------
+
+@pytest.mark.parametrize("batch,where,shown", [
+    ([1 + 2j], "x[0]", "complex (1+2j)"),
+    (np.array([1.0, 2.0 + 0.5j]), "x[0]", "complex (1+0j)"),
+    (["1.5"], "x[0]", "str '1.5'"),
+    ("1.5", "x", "str '1.5'"),
+    ([b"1"], "x[0]", "bytes b'1'"),
+    (np.array(["2020-01-01"], dtype="datetime64[D]"), "x[0]", "datetime64"),
+    (np.array([1, 2], dtype="timedelta64[s]"), "x[0]", "timedelta64"),
+    ([None], "x[0]", "NoneType None"),
+    ([1.0, None], "x[1]", "NoneType None"),
+    (None, "x", "NoneType None"),
+    ([1.0, Value(2.0)], "x[1]", "Value Value(data=2.0"),
+    ([Decimal("1.5")], "x[0]", "Decimal Decimal('1.5')"),
+])
+def test_inputs_eager_refuses_are_refused_by_name(batch, where, shown):
+    f = autograd.compile(lambda x: x * 2.0)
+    with pytest.raises(TypeError) as info:
+        f(batch)
+    text = str(info.value)
+    assert text.startswith(f"compile: input {where} must be a real number, got ")
+    assert shown in text
+
+
+def test_numbers_eager_takes_are_taken():
+    f = autograd.compile(lambda x: x * 2.0)
+    for batch, want in [([True, False, 3], [2.0, 0.0, 6.0]),
+                        (np.array([1, 2], dtype=np.int64), [2.0, 4.0]),
+                        (np.array([0.5], dtype=np.float32), [1.0]),
+                        (np.array([True]), [2.0]),
+                        ([Fraction(1, 4), np.float64(2.0)], [0.5, 4.0]),
+                        (np.array([1.5, 2.5])[::-1], [5.0, 3.0]),
+                        (np.array([1.0], dtype=">f8"), [2.0]),
+                        (7, [14.0])]:
+        np.testing.assert_array_equal(f(batch), want)
+        for x, w in zip(np.atleast_1d(np.asarray(batch, dtype=object)), want):
+            assert (Value(x) * 2.0).data == w          # eager takes the same numbers
+
+
+@pytest.mark.parametrize("batch,where", [([10 ** 400], "x[0]"), (10 ** 400, "x"),
+                                         ([1.0, -10 ** 400], "x[1]")], ids=["list", "number", "second"])
+def test_an_int_too_large_for_a_float_is_refused_naming_compile_the_input_and_value(batch, where):
+    f = autograd.compile(lambda x: x * 2.0)
+    with pytest.raises(OverflowError) as info:
+        f(batch)
+    text = str(info.value)
+    assert text.startswith(f"compile: input {where} = ") and "too large for a float" in text
+    assert "10000000000" in text and len(text) < 200                  # the value, shortened
+
+
+# -- no NaN into .grad, no numpy warning out ------------------------------------------------
+
+def test_a_batch_whose_gradient_sums_to_nan_is_refused_with_nothing_changed():
+    p, q = Value(1.0, label="p"), Value(2.0, label="q")
+    p.grad, q.grad = 0.5, -0.5
+    f = autograd.compile(lambda x: x * p + q)
+    with pytest.raises(ValueError) as info:
+        f.value_and_grad([math.inf, -math.inf])
+    text = str(info.value)
+    assert "mul(" in text and "'p'" in text and "NaN" in text
+    assert (p.grad, q.grad) == (0.5, -0.5)
+    # One sign only: eager's inf, and q's finite gradient, as by hand.
+    f.value_and_grad([math.inf, math.inf])
+    assert (p.grad, q.grad) == (math.inf, 1.5)
+
+
+def test_adding_to_a_grad_that_would_become_nan_is_refused_with_nothing_changed():
+    p, q = Value(1.0, label="p"), Value(2.0, label="q")
+    p.grad, q.grad = -math.inf, 1.0
+    f = autograd.compile(lambda x: x * p + x * q)
+    with pytest.raises(ValueError) as info:
+        f.value_and_grad([math.inf])
+    text = str(info.value)
+    assert "value_and_grad" in text and "'p'" in text and "NaN" in text
+    assert (p.grad, q.grad) == (-math.inf, 1.0)          # q would have been fine: unchanged too
+
+
+def test_gradients_summed_past_the_float_range_are_eager_s_inf_without_a_warning():
+    # y overflows the forward (numpy flags it: the exact replay runs); each
+    # example then adds 1e308 to w's gradient, which eager sums to inf.
+    w = Value(1.0)
+    fn = lambda x, y: x * w + y * 1e300       # noqa: E731
+    X, Y = [1e308, 1e308], [1e10, 1e10]
+    values, (dx, dy) = autograd.compile(fn).value_and_grad(X, Y)
+    want = eager(fn, [w], X, Y)
+    np.testing.assert_array_equal(values, want[0])
+    np.testing.assert_array_equal(dx, want[1][0])
+    assert w.grad == want[2][0] == math.inf
+
+
+# -- a zero incoming gradient passes nothing --------------------------------------------------
+
+@pytest.mark.parametrize("fn", [lambda x: x.sqrt() * 0.0, lambda x: x ** 0.5 * 0.0,
+                                lambda x: (x.sqrt() * 0.0).exp()])
+def test_a_zero_gradient_is_not_propagated_so_sqrt_at_zero_is_no_error(fn):
+    # d/dx of (0 * sqrt x) is 0 everywhere; sqrt'(0) is never evaluated.
+    f = autograd.compile(fn)
+    for x in ([0.0, 4.0], [4.0], [0.0]):           # the exact replay, and the batched pass
+        values, (dx,) = f.value_and_grad(x)
+        np.testing.assert_array_equal(dx, np.zeros(len(x)))
+
+
+# -- tracing in one thread leaves every other thread alone ------------------------------------
+
+def test_a_trace_leaves_the_class_alone_for_other_threads():
+    names = ("__lt__", "__le__", "__gt__", "__ge__", "__float__")
+    before = {n: Value.__dict__[n] for n in names}
+    seen = {}
+
+    def other():
+        seen["methods"] = {n: Value.__dict__[n] for n in names}
+        seen["float"] = Value.__float__        # a method looked up while the trace runs
+        seen["compared"] = (Value(2.0) > 1.0, Value(1.0) <= Value(1.0), float(Value(3.0)))
+
+    def fn(x):
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+        return x * 2.0
+
+    autograd.compile(fn)
+    assert seen["methods"] == before
+    assert seen["compared"] == (True, True, 3.0)
+    assert seen["float"](Value(4.0)) == 4.0    # still works once the trace is over
