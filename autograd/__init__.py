@@ -8,7 +8,10 @@ Example:
     >>> round(x.grad, 6), round(y.grad, 6)
     (0.967244, 0.440753)
 """
+from __future__ import annotations
+
 import os as _os
+from typing import Any as _Any
 
 _here = _os.path.dirname(__file__)
 # HIPS autograd (PyPI "autograd") uses the same import name.  If pip put both
@@ -42,7 +45,7 @@ _HIPS_NAMES = {"elementwise_grad", "jacobian", "hessian", "value_and_grad", "mak
                "checkpoint", "primitive", "defvjp", "deriv", "multigrad_dict"}
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> _Any:
     if name in _VIZ:
         import importlib
         obj = globals()[name] = getattr(importlib.import_module(".viz", __name__), name)
