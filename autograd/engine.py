@@ -195,13 +195,24 @@ class Value:
 
     @property
     def op(self) -> str:
-        """Name of the primitive that produced this node; ``""`` for a leaf."""
+        """Name of the primitive that produced this node; ``""`` for a leaf.
+
+        Example:
+            >>> (Value(2.0) * 3).op, Value(2.0).op
+            ('mul', '')
+        """
         prim = self._prim
         return "" if prim is None else prim.name
 
     @property
     def parents(self) -> tuple[Value, ...]:
-        """The Value operands, in operand order, duplicates kept."""
+        """The Value operands, in operand order, duplicates kept; constants are not operands.
+
+        Example:
+            >>> x = Value(2.0)
+            >>> (x * x).parents == (x, x), (x * 3).parents == (x,)
+            (True, True)
+        """
         prim = self._prim
         if prim is None:
             return ()
@@ -220,12 +231,24 @@ class Value:
     # -- micrograd's names, read-only ----------------------------------------
     @property
     def _prev(self) -> set[Value]:
-        """micrograd's name: the set of Value operands (empty for a leaf)."""
+        """micrograd's name: the set of Value operands (empty for a leaf).
+
+        Example:
+            >>> x = Value(2.0)
+            >>> (x * x)._prev == {x}
+            True
+        """
         return set(self.parents)
 
     @property
     def _op(self) -> str:
-        """micrograd's op symbol: ``'+'``, ``'*'``, ``'tanh'``, ``'ReLU'``, ``'**2'``; ``''`` for a leaf."""
+        """micrograd's op symbol: ``'+'``, ``'*'``, ``'tanh'``, ``'ReLU'``, ``'**2'``; ``''`` for a leaf.
+
+        Example:
+            >>> x = Value(2.0)
+            >>> (x ** 2)._op, x.relu()._op, x._op
+            ('**2', 'ReLU', '')
+        """
         return micrograd_op(self._prim, self._args)
 
     def _backward(self) -> None:
@@ -250,17 +273,19 @@ class Value:
         args = self._args
         datas = [a if type(a) is _float else a.data for a in args]
         g = self.grad
-        totals: dict[Value, float] = {}
+        shares: dict[Value, float] = {}  # an operand used twice gets both shares
         for k, (a, passed) in enumerate(zip(args, chain_rule(prim, self.data, datas, g))):
             if type(a) is _float:  # a constant needs no gradient
                 continue
-            held = totals.get(a, a.grad)
-            total = held + passed
+            so_far = shares.get(a, 0.0)
+            total = so_far + passed
             if total != total:
-                raise nan_gradient_error("backward", prim, self.data, datas, k, g, held)
-            totals[a] = total
-        for a, total in totals.items():
-            a.grad = total
+                raise nan_gradient_error("backward", prim, self.data, datas, k, g, so_far)
+            if a.grad + total != a.grad + total:
+                raise nan_gradient_error("backward", prim, self.data, datas, k, g, a.grad, total)
+            shares[a] = total
+        for a, total in shares.items():  # no error: now change .grad
+            a.grad += total
 
     # -- arithmetic: every operator is a primitive from the table ------------
     def __add__(self, other: Value | Number) -> Value:
@@ -303,41 +328,86 @@ class Value:
 
     # -- functions ---------------------------------------------------------
     def exp(self) -> Value:
-        """e ** self.  ``Value(1).exp().data`` is 2.718281828459045."""
+        """e ** self.
+
+        Example:
+            >>> Value(0.0).exp().data
+            1.0
+        """
         return _unary(_P["exp"], self)
 
     def log(self) -> Value:
-        """Natural logarithm; the input must be > 0."""
+        """Natural logarithm; the input must be > 0.
+
+        Example:
+            >>> Value(1.0).log().data
+            0.0
+        """
         return _unary(_P["log"], self)
 
     def sqrt(self) -> Value:
-        """Square root; the input must be >= 0 (the derivative at 0 is infinite)."""
+        """Square root; the input must be >= 0 (the derivative at 0 is infinite).
+
+        Example:
+            >>> Value(9.0).sqrt().data
+            3.0
+        """
         return _unary(_P["sqrt"], self)
 
     def abs(self) -> Value:
-        """|self|, with derivative sign(self) and 0 at 0."""
+        """|self|, with derivative sign(self) and 0 at 0.
+
+        Example:
+            >>> Value(-2.0).abs().data
+            2.0
+        """
         return _unary(_P["abs"], self)
 
     __abs__ = abs
 
     def tanh(self) -> Value:
-        """Hyperbolic tangent, stable for any input."""
+        """Hyperbolic tangent, stable for any input.
+
+        Example:
+            >>> Value(0.0).tanh().data
+            0.0
+        """
         return _unary(_P["tanh"], self)
 
     def sigmoid(self) -> Value:
-        """1 / (1 + e ** -self), stable for any input."""
+        """1 / (1 + e ** -self), stable for any input.
+
+        Example:
+            >>> Value(0.0).sigmoid().data
+            0.5
+        """
         return _unary(_P["sigmoid"], self)
 
     def softplus(self) -> Value:
-        """log(1 + e ** self), stable for any input."""
+        """log(1 + e ** self), stable for any input.
+
+        Example:
+            >>> Value(-1000.0).softplus().data
+            0.0
+        """
         return _unary(_P["softplus"], self)
 
     def relu(self) -> Value:
-        """max(self, 0), with derivative 0 at 0."""
+        """max(self, 0), with derivative 0 at 0.
+
+        Example:
+            >>> Value(-2.0).relu().data
+            0.0
+        """
         return _unary(_P["relu"], self)
 
     def leaky_relu(self, alpha: Number = 0.01) -> Value:
-        """self where self >= 0, alpha * self below; derivative 1 at 0."""
+        """self where self >= 0, alpha * self below; derivative 1 at 0.
+
+        Example:
+            >>> Value(-2.0).leaky_relu(0.1).data
+            -0.2
+        """
         return apply(_P["leaky_relu"], self, _to_float(alpha, "leaky_relu alpha"))  # type: ignore[return-value]
 
     # -- comparisons read .data; equality and hashing stay identity --------

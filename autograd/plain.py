@@ -128,41 +128,77 @@ class Value:
         return self
 
     def exp(self) -> Value:
-        """e ** self."""
+        """e ** self.
+
+        >>> Value(0.0).exp().data
+        1.0
+        """
         return apply("exp", self)
 
     def log(self) -> Value:
-        """Natural logarithm; the input must be > 0."""
+        """Natural logarithm; the input must be > 0.
+
+        >>> Value(1.0).log().data
+        0.0
+        """
         return apply("log", self)
 
     def sqrt(self) -> Value:
-        """Square root; the input must be >= 0."""
+        """Square root; the input must be >= 0.
+
+        >>> Value(9.0).sqrt().data
+        3.0
+        """
         return apply("sqrt", self)
 
     def abs(self) -> Value:
-        """|self|."""
+        """|self|.
+
+        >>> Value(-2.0).abs().data
+        2.0
+        """
         return apply("abs", self)
 
     __abs__ = abs
 
     def tanh(self) -> Value:
-        """Hyperbolic tangent."""
+        """Hyperbolic tangent.
+
+        >>> Value(0.0).tanh().data
+        0.0
+        """
         return apply("tanh", self)
 
     def sigmoid(self) -> Value:
-        """1 / (1 + e ** -self)."""
+        """1 / (1 + e ** -self).
+
+        >>> Value(0.0).sigmoid().data
+        0.5
+        """
         return apply("sigmoid", self)
 
     def softplus(self) -> Value:
-        """log(1 + e ** self)."""
+        """log(1 + e ** self).
+
+        >>> Value(-1000.0).softplus().data
+        0.0
+        """
         return apply("softplus", self)
 
     def relu(self) -> Value:
-        """max(self, 0); its derivative at 0 is 0."""
+        """max(self, 0); its derivative at 0 is 0.
+
+        >>> Value(-2.0).relu().data
+        0.0
+        """
         return apply("relu", self)
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
-        """self where self >= 0, alpha * self below; its derivative at 0 is 1."""
+        """self where self >= 0, alpha * self below; its derivative at 0 is 1.
+
+        >>> Value(-2.0).leaky_relu(0.1).data
+        -0.2
+        """
         return apply("leaky_relu", self, alpha)
 
     # -- comparisons read the numbers; == and hash stay identity, so Values fit in sets
@@ -251,8 +287,7 @@ def _data(x: Any) -> Any:
     return x.data if isinstance(x, Value) else x
 
 
-def _add(grads: dict[Value, float], a: Value, share: float, node: Value, datas: list, k: int, g: float
-         ) -> float:
+def _add(grads: dict, a: Value, share: float, node: Value, datas: list, k: int, g: float) -> float:
     """``a``'s gradient so far plus ``share``, refusing a NaN (``inf - inf``),
     in this call's sum or added to what ``a.grad`` holds from earlier calls."""
     so_far = grads.get(a, 0.0)
@@ -274,7 +309,7 @@ def apply(prim: Primitive | str, *args: Value | float) -> Value:
     """
     if isinstance(prim, str):
         prim = PRIMITIVES[prim]
-    # floats become float constants; evaluate() runs the table's domain check
+    # Numbers become float constants; evaluate() runs the table's domain check
     # (log of -1 is an error naming the op), then its forward.
     args = tuple(a if isinstance(a, Value) else to_float(a, prim.name) for a in args)
     out = Value(evaluate(prim, [_data(a) for a in args]))

@@ -72,7 +72,13 @@ class Primitive:
         self.domain = domain
 
     def operands(self, args: Sequence[Any]) -> Sequence[Any]:
-        """The leading ``args`` that are differentiable operands."""
+        """The leading ``args`` that are differentiable operands.
+
+        Example:
+            >>> from autograd.primitives import PRIMITIVES
+            >>> PRIMITIVES["pow"].operands((3.0, 2.0)), PRIMITIVES["sum"].operands((1.0, 2.0))
+            ((3.0,), (1.0, 2.0))
+        """
         return args if self.arity is None else args[: self.arity]
 
     def __repr__(self) -> str:
