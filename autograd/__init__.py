@@ -1,5 +1,10 @@
 """chaingrad's scalar reverse-mode autograd engine.
 
+To learn how it works, read the table (``autograd/primitives.py``), then the
+plain engine (``autograd/plain.py``: ``from autograd.plain import Value``),
+then this package's fast one (``autograd/engine.py``); docs/engine.md is the
+reference.
+
 Example:
     >>> from autograd import Value
     >>> x = Value(2.0, label="x"); y = Value(-3.0, label="y")
