@@ -1,5 +1,10 @@
 """chaingrad's scalar reverse-mode autograd engine.
 
+To learn how it works, read the table (``autograd/primitives.py``), then the
+plain engine (``autograd/plain.py``: ``from autograd.plain import Value``),
+then this package's fast one (``autograd/engine.py``); docs/engine.md is the
+reference.
+
 Example:
     >>> from autograd import Value
     >>> x = Value(2.0, label="x"); y = Value(-3.0, label="y")
@@ -8,7 +13,10 @@ Example:
     >>> round(x.grad, 6), round(y.grad, 6)
     (0.967244, 0.440753)
 """
+from __future__ import annotations
+
 import os as _os
+from typing import Any as _Any
 
 _here = _os.path.dirname(__file__)
 # HIPS autograd (PyPI "autograd") uses the same import name.  If pip put both
@@ -44,7 +52,7 @@ _HIPS_NAMES = {"elementwise_grad", "jacobian", "hessian", "value_and_grad", "mak
                "checkpoint", "primitive", "defvjp", "deriv", "multigrad_dict"}
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> _Any:
     if name in _VIZ:
         import importlib
         obj = globals()[name] = getattr(importlib.import_module(".viz", __name__), name)

@@ -1,5 +1,10 @@
 """``grad``, ``no_grad`` and ``gradcheck``: the engine's functional interface.
 
+``grad`` is the plain rule (:func:`~autograd.registry.chain_rule` at every
+node, in reverse topological order, summed in a dict), on floats or, with
+``create_graph=True``, on Values so that the result can be differentiated
+again.  docs/engine.md gives the exact semantics.
+
 Example:
     >>> from autograd import Value, grad
     >>> x = Value(2.0)
@@ -7,15 +12,19 @@ Example:
     >>> dx.data, grad(dx, [x])[0]
     (12.0, 12.0)
 """
+from __future__ import annotations
+
 import contextlib
 import math
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Callable, Literal, overload
 
 from .engine import (
     FLOAT,
+    Number,
     Value,
-    _fmt,
     _grad_enabled,
-    _nan_gradient,
+    _gradients,
     _sequence,
     _to_float,
     apply,
@@ -34,27 +43,27 @@ class _ValueMath:
     """
 
     @staticmethod
-    def log(x):
+    def log(x: Any) -> Any:
         return apply(PRIMITIVES["log"], x)
 
     @staticmethod
-    def sigmoid(x):
+    def sigmoid(x: Any) -> Any:
         return apply(PRIMITIVES["sigmoid"], x)
 
     @staticmethod
-    def exp(x):
+    def exp(x: Any) -> Any:
         return apply(PRIMITIVES["exp"], x)
 
     @staticmethod
-    def step(x):
+    def step(x: Any) -> float:
         return FLOAT.step(float(x))
 
     @staticmethod
-    def sign(x):
+    def sign(x: Any) -> float:
         return FLOAT.sign(float(x))
 
     @staticmethod
-    def slope(x, alpha):
+    def slope(x: Any, alpha: float) -> float:
         return FLOAT.slope(float(x), alpha)
 
 
@@ -62,7 +71,7 @@ VALUE = _ValueMath()
 
 
 @contextlib.contextmanager
-def no_grad():
+def no_grad() -> Iterator[None]:
     """Inside this block operations record nothing: their results are leaves.
 
     Context-local (threads and asyncio tasks each have their own) and nestable.
@@ -83,22 +92,50 @@ def no_grad():
 
 
 @contextlib.contextmanager
-def enable_grad():
-    """Turn recording back on inside a ``no_grad`` block."""
-    token = _grad_enabled.set(True)
+def enable_grad() -> Iterator[None]:
+    """Turn recording back on inside a ``no_grad`` block.
+
+    Example:
+        >>> from autograd import Value, no_grad, enable_grad
+        >>> x = Value(1.0)
+        >>> with no_grad():
+        ...     with enable_grad():
+        ...         y = x * 2
+        >>> y.is_leaf()
+        False
+    """
+    # Inside autograd.compile's trace the mode is the trace's recorder
+    # (truthy): keep it, so the nodes made here are recorded too.
+    token = _grad_enabled.set(_grad_enabled.get() or True)
     try:
         yield
     finally:
         _grad_enabled.reset(token)
 
 
-def grad(output, inputs, create_graph=False):
+@overload
+def grad(output: Value, inputs: Iterable[Value],
+         create_graph: Literal[False] = ...) -> tuple[float, ...]: ...
+@overload
+def grad(output: Value, inputs: Iterable[Value],
+         create_graph: Literal[True]) -> tuple[Value, ...]: ...
+@overload
+def grad(output: Value, inputs: Iterable[Value],
+         create_graph: bool) -> tuple[float, ...] | tuple[Value, ...]: ...
+def grad(output: Value, inputs: Iterable[Value],
+         create_graph: bool = False) -> tuple[float, ...] | tuple[Value, ...]:
     """Derivatives of ``output`` with respect to each of ``inputs``.
 
     Returns a tuple with one entry per input (0.0 for an input ``output`` does
     not depend on).  No ``.grad`` attribute is read or written.  With
     ``create_graph=True`` the entries are Values built from the same
     derivative rules, so they can be differentiated again.
+
+    The rules are ``backward``'s: a node whose incoming gradient is a float
+    0 passes nothing; a local derivative that is not finite, or a gradient
+    that would be NaN, is an error naming the op.  With ``create_graph`` a
+    gradient that is a Value still passes when its data is 0 (its own
+    derivative may not be 0): see docs/engine.md, "The zero-gradient rule".
 
     Example:
         >>> from autograd import Value, grad
@@ -121,44 +158,16 @@ def grad(output, inputs, create_graph=False):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__} {x!r}")
 
     order = topological_order(output)
-    grads = {output: 1.0}
     if create_graph:
-        token = _grad_enabled.set(True)
+        token = _grad_enabled.set(_grad_enabled.get() or True)   # keeps a trace's recorder
         try:
-            _propagate(order, grads, VALUE, lambda node: node, lambda a: a)
+            grads = _gradients(order, 1.0, VALUE, "grad")
         finally:
             _grad_enabled.reset(token)
-    else:
-        _propagate(order, grads, FLOAT, lambda node: node.data,
-                   lambda a: a if type(a) is float else a.data)
-    result = [grads.get(x, 0.0) for x in inputs]
-    if create_graph:
+        result = [grads.get(x, 0.0) for x in inputs]
         return tuple(r if isinstance(r, Value) else Value(r) for r in result)
-    return tuple(result)
-
-
-def _propagate(order, grads, m, out_of, arg_of):
-    get = grads.get
-    for node in reversed(order):
-        prim = node._prim
-        g = get(node)
-        if prim is None or g is None:
-            continue
-        args = node._args
-        vals = [arg_of(a) for a in args]
-        try:
-            local = prim.derivs(m, out_of(node), *vals)
-        except (ZeroDivisionError, OverflowError, ValueError) as e:
-            raise ValueError(f"grad through {prim.name}({_fmt(args)}): "
-                             f"local derivative is not finite ({e})") from e
-        for a, d in zip(args, local):
-            if type(a) is not float:
-                contrib = g * d
-                prev = get(a)
-                total = contrib if prev is None else prev + contrib
-                if total != total:  # a float NaN; a Value is never != itself
-                    _nan_gradient("grad", prim, args, g, d)
-                grads[a] = total
+    grads = _gradients(order, 1.0, FLOAT, "grad")
+    return tuple(grads.get(x, 0.0) for x in inputs)
 
 
 class GradcheckError(AssertionError):
@@ -166,7 +175,8 @@ class GradcheckError(AssertionError):
     central differences; the message lists every input."""
 
 
-def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
+def gradcheck(f: Callable[..., Value], inputs: Sequence[Value | Number] | Value,
+              eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
     """Check ``backward``'s gradients of ``f`` against central differences.
 
     ``f`` takes one Value per input and returns a Value; ``inputs`` are
@@ -180,17 +190,16 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     """
     if not callable(f):
         raise TypeError(f"gradcheck: f must be a function of Values, got {type(f).__name__} {f!r}")
-    if isinstance(inputs, Value):
-        inputs = [inputs]
-    inputs = _sequence(inputs, "gradcheck", "inputs", "a sequence of numbers or Values")
-    if not inputs:
+    given = _sequence([inputs] if isinstance(inputs, Value) else inputs,
+                      "gradcheck", "inputs", "a sequence of numbers or Values")
+    if not given:
         raise ValueError("gradcheck: inputs is empty; pass the point to check, e.g. [0.5]")
     for name, tol in (("eps", eps), ("atol", atol), ("rtol", rtol)):
         t = _to_float(tol, f"gradcheck {name}")
         if not (math.isfinite(t) and (t > 0 if name == "eps" else t >= 0)):
             raise ValueError(f"gradcheck: {name} must be a finite number "
                              f"{'> 0' if name == 'eps' else '>= 0'}, got {tol!r}")
-    points = [x.data if isinstance(x, Value) else _to_float(x, "gradcheck") for x in inputs]
+    points = [x.data if isinstance(x, Value) else _to_float(x, "gradcheck") for x in given]
     leaves = [Value(p) for p in points]
     out = f(*leaves)
     if not isinstance(out, Value):

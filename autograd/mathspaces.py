@@ -18,8 +18,12 @@ Example:
     >>> FLOAT.slope(0.0, 0.01), NUMPY.slope(np.array([-1.0, 0.0]), 0.01).tolist()
     (1.0, [0.01, 1.0])
 """
+from __future__ import annotations
+
 import math
 import operator
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -27,11 +31,11 @@ __all__ = ["FLOAT", "NUMPY", "pow_domain"]
 
 
 
-def _f_exp(x):
+def _f_exp(x: float) -> float:
     return math.exp(x)  # OverflowError past ~709 is turned into a clear error
 
 
-def _f_sigmoid(x):
+def _f_sigmoid(x: float) -> float:
     # Two branches so exp never overflows: sigmoid(-1000) is 0.0, not NaN.
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -39,14 +43,14 @@ def _f_sigmoid(x):
     return e / (1.0 + e)
 
 
-def _f_softplus(x):
+def _f_softplus(x: float) -> float:
     # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): finite for every finite x.
     if x == math.inf:
         return x
     return (x if x > 0 else 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-def _f_dot(args):
+def _f_dot(args: Sequence[float]) -> float:
     n = len(args) // 2
     return sum(map(operator.mul, args[:n], args[n:]), 0.0)  # a float even when empty
 
@@ -64,37 +68,37 @@ class _FloatMath:
     dot = staticmethod(_f_dot)
 
     @staticmethod
-    def step(x):
+    def step(x: float) -> float:
         return 1.0 if x > 0 else 0.0
 
     @staticmethod
-    def sign(x):
+    def sign(x: float) -> float:
         return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
     @staticmethod
-    def slope(x, alpha):
-        # The design document's convention: 1 at z == 0, alpha only where z < 0.
+    def slope(x: float, alpha: float) -> float:
+        # leaky_relu'(0) = 1, alpha only where z < 0 (docs/neuron-gradient.md says why).
         return alpha if x < 0 else 1.0
 
     @staticmethod
-    def relu(x):
+    def relu(x: float) -> float:
         return x if x > 0 else 0.0
 
     @staticmethod
-    def abs(x):
+    def abs(x: float) -> float:
         return abs(x)
 
 
-def _n_sigmoid(x):
+def _n_sigmoid(x: Any) -> Any:
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _n_softplus(x):
+def _n_softplus(x: Any) -> Any:
     return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
-def _n_dot(args):
+def _n_dot(args: Sequence[Any]) -> Any:
     n = len(args) // 2
     return np.sum(np.broadcast_arrays(*[a * b for a, b in zip(args[:n], args[n:])]), axis=0)
 
@@ -111,21 +115,21 @@ class _NumpyMath:
     dot = staticmethod(_n_dot)
 
     @staticmethod
-    def fsum(args):
+    def fsum(args: Sequence[Any]) -> Any:
         # The compiler passes shared operands as (k, 1) beside batch rows
         # (k, B): broadcast them before stacking.
         return np.sum(np.broadcast_arrays(*args), axis=0)
 
     @staticmethod
-    def step(x):
+    def step(x: Any) -> Any:
         return (x > 0).astype(float)  # same values as np.where, several times faster
 
     @staticmethod
-    def sign(x):
+    def sign(x: Any) -> Any:
         return np.sign(x).astype(float)
 
     @staticmethod
-    def slope(x, alpha):
+    def slope(x: Any, alpha: float) -> Any:
         if np.size(x) < 4096 or not math.isfinite(alpha):
             return np.where(x < 0, alpha, 1.0)
         # On big batches np.where's per-element branch costs more than this
@@ -134,7 +138,7 @@ class _NumpyMath:
         return neg * alpha + ~neg
 
     @staticmethod
-    def relu(x):
+    def relu(x: Any) -> Any:
         return np.maximum(x, 0.0)
 
     abs = staticmethod(np.abs)
@@ -146,7 +150,7 @@ NUMPY = _NumpyMath()
 
 
 
-def pow_domain(x, c):
+def pow_domain(x: Any, c: float) -> Any:
     """``pow``'s domain, for a float or an array ``x`` and a constant exponent ``c``.
 
     Example:

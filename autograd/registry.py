@@ -1,9 +1,18 @@
-"""The machinery behind the table of primitives: :class:`Primitive` and :func:`register`.
+"""The machinery behind the table of primitives, and the two ways an entry is used.
 
 The table itself, one entry per operation, is :mod:`autograd.primitives`;
-read that first.  This module only says what an entry is and keeps the
-``PRIMITIVES`` dict that the engine, ``grad``, the compiler and the pictures
-look entries up in.
+read that first.  This module says what an entry is (:class:`Primitive`,
+:func:`register`, the ``PRIMITIVES`` dict that the engines, ``grad``, the
+compiler and the pictures look entries up in) and how both engines use one:
+
+* :func:`evaluate`: an entry's value on floats, refusing bad input by name
+  (its domain check, an overflow, a NaN result);
+* :func:`chain_rule`: one step of backpropagation through an entry: what a
+  node passes back to each operand.  The plain engine (:mod:`autograd.plain`),
+  ``grad``, ``Value._backward`` and the fast ``backward``'s checks all use
+  this one rule (``Value.backward`` keeps a fused copy for speed, tested equal);
+* :func:`to_float`, :func:`fmt_args`, :func:`nan_gradient_error`: the number
+  conversion and the error texts both engines share, so they fail alike.
 
 Example:
     >>> from autograd.registry import PRIMITIVES
@@ -13,10 +22,17 @@ Example:
 """
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 from typing import Any, Callable
 
-__all__ = ["Primitive", "PRIMITIVES", "register", "Domain"]
+import numpy as np
+
+from .mathspaces import FLOAT
+
+__all__ = ["Primitive", "PRIMITIVES", "register", "Domain", "evaluate", "chain_rule",
+           "to_float", "fmt_args", "nan_gradient_error", "nan_seed_error", "micrograd_op"]
 
 #: ``(predicate, message)``: the predicate gets ``forward``'s args (floats or
 #: arrays) and returns a bool (or a bool array); the message says what failed.
@@ -56,7 +72,13 @@ class Primitive:
         self.domain = domain
 
     def operands(self, args: Sequence[Any]) -> Sequence[Any]:
-        """The leading ``args`` that are differentiable operands."""
+        """The leading ``args`` that are differentiable operands.
+
+        Example:
+            >>> from autograd.primitives import PRIMITIVES
+            >>> PRIMITIVES["pow"].operands((3.0, 2.0)), PRIMITIVES["sum"].operands((1.0, 2.0))
+            ((3.0,), (1.0, 2.0))
+        """
         return args if self.arity is None else args[: self.arity]
 
     def __repr__(self) -> str:
@@ -82,3 +104,202 @@ def register(name: str, symbol: str, arity: int | None, forward: Callable[..., A
     prim = Primitive(name, symbol, arity, forward, derivs, domain)
     PRIMITIVES[name] = prim
     return prim
+
+
+# ---- how the engines use an entry ------------------------------------------------
+
+def _short(x: Any) -> str:
+    """``x`` for an error message, shortened: an int of 400 digits is not printed whole."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        if x.bit_length() > 13_000:  # past CPython's 4,300-digit limit for str(int)
+            return f"an int of about {round(x.bit_length() * math.log10(2)):,} digits"
+        text = str(x)
+        digits = len(text.lstrip("-"))
+        return text if digits <= 24 else f"{text[:13]}...{text[-6:]} ({digits} digits)"
+    try:
+        text = repr(x)
+    except Exception:  # a number type whose repr fails is still named by its type
+        text = f"a {type(x).__name__}"
+    return text if len(text) <= 60 else text[:40] + "..." + text[-10:]
+
+
+def to_float(x: Any, what: str) -> float:
+    """A real number as a float; anything else is refused naming ``what`` and the value.
+
+    Refused: non-numbers, NaN, and numbers too large for a float (``10 ** 400``).
+    A Value is refused too: callers test for their Values first.
+
+    Example:
+        >>> from autograd.registry import to_float
+        >>> to_float(3, "Value"), to_float(True, "mul")
+        (3.0, 1.0)
+        >>> to_float(10 ** 400, "mul")
+        Traceback (most recent call last):
+        ...
+        ValueError: mul: 1000000000000...000000 (401 digits) is too large for a float
+    """
+    if type(x) is float:
+        f = x
+    elif isinstance(x, (numbers.Real, np.bool_)):
+        try:
+            f = float(x)
+        except OverflowError:
+            raise ValueError(f"{what}: {_short(x)} is too large for a float") from None
+    else:
+        raise TypeError(f"{what}: expected a real number or a Value, got {type(x).__name__} {_short(x)}")
+    if f != f:
+        raise ValueError(f"{what}: NaN is not a valid value")
+    return f
+
+
+def fmt_args(args: Sequence[Any]) -> str:
+    """Operands and parameters as error messages show them (a Value by its data).
+
+    Example:
+        >>> from autograd.registry import fmt_args
+        >>> fmt_args([2.0, float("-inf")])
+        '2.0, -inf'
+    """
+    return ", ".join(repr(a if isinstance(a, (int, float)) else a.data) for a in args)
+
+
+def evaluate(prim: Primitive, datas: Sequence[float]) -> float:
+    """``prim``'s value on floats: its domain check, then its forward, as a float.
+
+    Bad input is a ``ValueError`` naming the op and its operands, never a NaN
+    or a complex number: a failed domain check, an overflow, a NaN result.
+
+    Example:
+        >>> from autograd.primitives import PRIMITIVES
+        >>> from autograd.registry import evaluate
+        >>> evaluate(PRIMITIVES["mul"], [2.0, 3.0])
+        6.0
+        >>> evaluate(PRIMITIVES["log"], [-1.0])
+        Traceback (most recent call last):
+        ...
+        ValueError: log(-1.0): input must be > 0
+    """
+    dom = prim.domain
+    if dom is not None and not dom[0](*datas):
+        raise ValueError(f"{prim.name}({fmt_args(datas)}): {dom[1]}")
+    try:
+        out = prim.forward(FLOAT, *datas)
+    except OverflowError as e:
+        raise ValueError(f"{prim.name}({fmt_args(datas)}): result overflows a float") from e
+    except (ValueError, ZeroDivisionError) as e:
+        raise ValueError(f"{prim.name}({fmt_args(datas)}): {e}") from e
+    if out != out:
+        raise ValueError(f"{prim.name}({fmt_args(datas)}): result is NaN")
+    return float(out)
+
+
+def chain_rule(prim: Primitive, out: Any, args: Sequence[Any], g: Any,
+               m: Any = FLOAT, where: str = "backward") -> list[Any]:
+    """One step of backpropagation: what a node passes back to each operand.
+
+    The node computed ``out = prim(*args)`` (``args``: its operands' data,
+    then its constant parameters) and has received the gradient ``g``
+    (d root / d out).  By the chain rule, operand ``k`` gets
+    ``g * d out / d args[k]``; this returns those contributions as a list,
+    one per operand (parameters get none).  The caller adds each to its operand's
+    gradient, and refuses a sum that is NaN (:func:`nan_gradient_error`).
+
+    **The zero-gradient rule**: when ``g`` is exactly zero (a float ``0.0``
+    or ``-0.0``), the node passes nothing: this returns ``[]`` without
+    evaluating a local derivative, so ``sqrt(x) * 0.0`` at x = 0 has gradient
+    0, not an error.  A ``g`` that is a Value (``grad(..., create_graph=True)``)
+    always passes, even with data 0: its own derivative need not be zero.
+
+    ``m`` is the math namespace (:data:`~autograd.mathspaces.FLOAT` for
+    floats; ``autograd.functional.VALUE`` for Values); ``where`` begins the
+    error message.  A local derivative that cannot be evaluated (sqrt at 0)
+    is a ``ValueError``: "backward through sqrt(0.0): local derivative is not
+    finite (...)".
+
+    Example:
+        >>> from autograd.primitives import PRIMITIVES
+        >>> from autograd.registry import chain_rule
+        >>> mul = PRIMITIVES["mul"]                     # out = a * b = 6
+        >>> chain_rule(mul, 6.0, [2.0, 3.0], 10.0)      # 10 * d out/da, 10 * d out/db
+        [30.0, 20.0]
+        >>> chain_rule(PRIMITIVES["sqrt"], 0.0, [0.0], 0.0)   # gradient 0: nothing passes
+        []
+    """
+    if g == 0 and isinstance(g, (int, float)):  # (a Value never == 0: == is identity)
+        return []
+    try:
+        local = prim.derivs(m, out, *args)
+    except (ZeroDivisionError, OverflowError, ValueError) as e:
+        raise ValueError(f"{where} through {prim.name}({fmt_args(args)}): "
+                         f"local derivative is not finite ({e})") from e
+    return [g * d for d in local]
+
+
+def nan_gradient_error(where: str, prim: Primitive, out: float, datas: Sequence[float], k: int,
+                       g: float, held: float, total: float | None = None) -> ValueError:
+    """The error for a gradient that would be NaN at operand ``k`` of a node.
+
+    Within one call (``total`` None), operand ``k``'s gradient so far,
+    ``held``, plus what the node passes, ``g * d``, is NaN.  Across calls
+    (``total`` given), this call's whole gradient ``total`` plus what
+    ``.grad`` ``held`` from earlier calls is NaN.  Returned, for the caller
+    to raise.
+
+    Example:
+        >>> from autograd.primitives import PRIMITIVES
+        >>> from autograd.registry import nan_gradient_error
+        >>> inf = float("inf")                          # inf * d(2 * 0)/d2 = inf * 0
+        >>> print(nan_gradient_error("backward", PRIMITIVES["mul"], 0.0, [2.0, 0.0], 0, inf, 0.0))
+        backward through mul(2.0, 0.0): gradient is NaN (incoming gradient inf, local derivative 0.0)
+    """
+    head = f"{where} through {prim.name}({fmt_args(datas)}): gradient is NaN"
+    if total is not None:
+        return ValueError(
+            f"{head} (this call's gradient {total!r} added to the {held!r} that .grad holds from "
+            "earlier calls; reset gradients between calls: zero_grad() or v.grad = 0.0)")
+    try:
+        d = prim.derivs(FLOAT, out, *datas)[k]
+    except (ZeroDivisionError, OverflowError, ValueError):  # pragma: no cover (it was evaluated once)
+        d = math.nan
+    if g * d != g * d:
+        return ValueError(f"{head} (incoming gradient {g!r}, local derivative {d!r})")
+    return ValueError(f"{head} ({g * d!r} passed back to an operand whose gradient so far "
+                            f"is {held!r})")
+
+
+def nan_seed_error(seed: float, held: float) -> ValueError:
+    """The error for ``backward(seed)`` on an output whose ``.grad`` holds ``held``
+    from earlier calls, when the sum would be NaN (``inf`` and ``-inf``).
+
+    Example:
+        >>> from autograd.registry import nan_seed_error
+        >>> str(nan_seed_error(float("-inf"), float("inf"))).split(",")[0]
+        "backward(-inf): the output's .grad holds inf from earlier calls"
+    """
+    return ValueError(
+        f"backward({seed!r}): the output's .grad holds {held!r} from earlier calls, and adding "
+        "this call's gradient gives NaN; reset gradients between calls: zero_grad() or v.grad = 0.0")
+
+
+def micrograd_op(prim: Primitive | None, args: Sequence[Any]) -> str:
+    """The op symbol micrograd would give a node: ``Value._op`` in both engines.
+
+    ``'+'``, ``'*'``, ``'tanh'``, ``'exp'``, ``'ReLU'``, ``'**2'`` (an
+    integer-valued exponent prints as an int), ``''`` for a leaf; ops
+    micrograd lacks get the table's symbol (``'-'``, ``'/'``, ``'log'``).
+
+    Example:
+        >>> from autograd.primitives import PRIMITIVES
+        >>> from autograd.registry import micrograd_op
+        >>> micrograd_op(PRIMITIVES["pow"], [3.0, 2.0]), micrograd_op(PRIMITIVES["relu"], [1.0])
+        ('**2', 'ReLU')
+    """
+    if prim is None:
+        return ""
+    if prim.name == "pow":
+        c = args[1]
+        return f"**{int(c) if float(c).is_integer() else c}"
+    return _MICROGRAD_SYMBOLS.get(prim.name, prim.symbol)
+
+
+_MICROGRAD_SYMBOLS = {"relu": "ReLU"}

@@ -17,7 +17,7 @@ comparisons and ``float()`` run as always, even while a trace runs.
   the engine then appends every node it makes to the trace, so nodes the
   function computes but does not return are compiled and checked too (eager
   raises at ``x.log()`` for ``x = -1`` even when the log is not returned).
-  ``autograd.is_grad_enabled()`` returns that object inside a trace.
+  ``enable_grad`` and ``grad(create_graph=True)`` keep it while they run.
 
 A Value the function captures that is not a leaf (``h = w * 3.0`` computed
 outside the function) is refused: eager would use the number ``h`` held when
@@ -240,7 +240,7 @@ def trace(fn: Callable[..., Any], nargs: int | None = None) -> Traced:
     inputs = tuple(Value(0.5 + 0.25 * i, label=n) for i, n in enumerate(names))
     recorder = Trace(dict(zip(inputs, names)))
     token = _tracing.set(recorder)
-    grad_token = _grad_enabled.set(recorder)   # type: ignore[arg-type]  # truthy: records
+    grad_token = _grad_enabled.set(recorder)   # truthy: the engine records into it
     try:
         out = fn(*inputs)
     finally:

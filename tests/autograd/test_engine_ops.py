@@ -186,7 +186,7 @@ def test_numpy_object_arrays_work_elementwise():
 
 @pytest.mark.parametrize("op,value,deriv", [
     (lambda v: v.relu(), 0.0, 0.0),
-    (lambda v: v.leaky_relu(), 0.0, 1.0),        # the design document's code: 1 at z == 0
+    (lambda v: v.leaky_relu(), 0.0, 1.0),        # our convention (docs/engine.md): 1 at z == 0
     (lambda v: v.leaky_relu(0.3), 0.0, 1.0),
     (lambda v: v.abs(), 0.0, 0.0),
 ])

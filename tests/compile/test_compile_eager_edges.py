@@ -257,3 +257,25 @@ def test_a_trace_leaves_the_class_alone_for_other_threads():
     assert seen["methods"] == before
     assert seen["compared"] == (True, True, 3.0)
     assert seen["float"](Value(4.0)) == 4.0    # still works once the trace is over
+
+
+def test_nodes_made_under_enable_grad_in_a_traced_function_are_checked_too():
+    # enable_grad inside the function must keep the trace's recorder, or a
+    # log(-1) that is not returned would pass compiled while eager raises.
+    from autograd import enable_grad
+
+    def fn(x):
+        with enable_grad():
+            x.log()
+        return x * 2.0
+
+    with pytest.raises(ValueError, match=r"log\(-1\.0\)"):
+        fn(Value(-1.0))
+    with pytest.raises(ValueError, match=r"log\(-1\.0\)"):
+        autograd.compile(fn)([2.0, -1.0])
+
+
+def test_is_grad_enabled_is_a_bool_inside_a_trace():
+    seen = []
+    autograd.compile(lambda x: seen.append(autograd.is_grad_enabled()) or x * 1.0)
+    assert seen == [True] and type(seen[0]) is bool
