@@ -29,7 +29,7 @@ import numpy as np
 
 from .. import engine
 from ..engine import _fmt, _tracing
-from ..primitives import FLOAT
+from ..registry import chain_rule, nan_gradient_error
 from .plan import Plan
 from .steps import SHARED, VARYING
 
@@ -101,22 +101,19 @@ def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
         last_op = {}     # per shared row, the op that last added to it (for an error)
         for prim, opr, extra, (okind, orow) in reversed(nodes):
             gn = g[okind][orow]
-            if gn == 0.0:
-                continue  # as eager backward: a zero gradient is not propagated
+            out_data = slots[okind][orow]
             datas = [slots[k][r] for k, r in opr] + list(extra)
             try:
-                local = prim.derivs(FLOAT, slots[okind][orow], *datas)
-            except (ZeroDivisionError, OverflowError, ValueError) as e:
-                raise ValueError(
-                    f"backward through {prim.name}({_fmt(datas)}): local derivative "
-                    f"is not finite ({e}) [batch example {b}]") from e
-            for (k, r), d in zip(opr, local):
-                total = g[k][r] + gn * d
+                # The engine's one chain-rule step: it passes nothing for a
+                # zero gradient, as eager backward does.
+                passed = chain_rule(prim, out_data, datas, gn)
+            except ValueError as e:
+                raise ValueError(f"{e} [batch example {b}]") from e
+            for i, ((k, r), contrib) in enumerate(zip(opr, passed)):
+                total = g[k][r] + contrib
                 if total != total:  # as eager backward: never a silent NaN gradient
-                    raise ValueError(
-                        f"backward through {prim.name}({_fmt(datas)}): gradient is NaN "
-                        f"(incoming gradient {gn!r}, local derivative {d!r}) "
-                        f"[batch example {b}]")
+                    err = nan_gradient_error("backward", prim, out_data, datas, i, gn, g[k][r])
+                    raise ValueError(f"{err} [batch example {b}]")
                 g[k][r] = total
                 if k == S:
                     last_op[r] = (prim, datas)
