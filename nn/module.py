@@ -24,6 +24,7 @@ Example:
 """
 import math
 import numbers
+import sys
 
 import numpy as np
 
@@ -214,7 +215,31 @@ def _scalar(x, what):
             raise ValueError(f"{what} is a {type(x).__name__} of length {len(x)}; "
                              "every parameter is a scalar")
         raise TypeError(f"{what} must be a real number, got {type(x).__name__} {x!r}")
-    f = float(x)
+    try:
+        f = float(x)
+    except OverflowError:
+        f = math.inf        # an int or Fraction beyond the float range: refused just below
     if math.isnan(f):
         raise ValueError(f"{what} is NaN")
+    if math.isinf(f) and not (isinstance(x, (float, np.floating)) and np.isinf(x)):
+        raise ValueError(f"{what} is {_magnitude(x)}, too large for a float "
+                         f"(at most {sys.float_info.max:.3g})")
     return f
+
+
+def _magnitude(x: numbers.Real) -> str:
+    """A short text for a number too large for a float.
+
+    ``repr`` of a 400-digit int is 400 characters (and beyond 4300 digits
+    Python refuses to write it at all), so an int or a fraction is shown by
+    its size: ``about 1e+400 (an int of 401 digits)``.
+    """
+    if isinstance(x, numbers.Rational):
+        num, den = abs(int(x.numerator)), int(x.denominator)
+        e10 = math.log10(num) - math.log10(den)          # exact enough for huge ints, unlike float(x)
+        exp = math.floor(e10)
+        sign = "-" if x < 0 else ""
+        kind = f"an int of {exp + 1} digits" if den == 1 else f"a {type(x).__name__}"
+        return f"about {sign}{10 ** (e10 - exp):.3g}e+{exp} ({kind})"
+    text = repr(x)
+    return text if len(text) <= 40 else text[:30] + "..."
