@@ -118,12 +118,11 @@ def train(neuron, steps, lr):
 
 
 def write_graph(J, neuron, folder):
-    """Write the graph of J as SVG if the engine can draw and a renderer exists;
-    returns the path, or None after printing why the picture was skipped.
+    """Write the graph of J (one box per neuron) as SVG; returns the path, or
+    None after printing why the picture was skipped (no renderer installed).
 
     Example:
         >>> import tempfile
-        >>> from autograd import Value
         >>> from nn import Neuron
         >>> from demos.neuron import write_graph
         >>> n = Neuron(1, rng=0)
@@ -131,18 +130,10 @@ def write_graph(J, neuron, folder):
         <BLANKLINE>
         graph ...
     """
-    draw_dot = getattr(autograd, "draw_dot", None)
-    if draw_dot is None:
-        print("\ngraph picture skipped: this version of autograd has no draw_dot (graph pictures)")
-        return None
     try:
-        try:
-            picture = draw_dot(J, module=neuron)
-        except TypeError:              # a draw_dot without neuron boxes
-            picture = draw_dot(J)
-        svg = picture.svg() if hasattr(picture, "svg") else picture.pipe(format="svg").decode("utf-8")
-    except Exception as e:  # noqa: BLE001 - no renderer is a normal situation for a demo
-        print(f"\ngraph picture skipped: {type(e).__name__}: {e}")
+        svg = autograd.draw_dot(J, module=neuron).svg()
+    except autograd.RendererNotFound as e:     # an optional program: say how to get it
+        print(f"\ngraph picture skipped: {e}")
         return None
     path = os.path.join(folder, "neuron_graph.svg")
     with open(path, "w", encoding="utf-8") as f:
