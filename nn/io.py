@@ -56,12 +56,13 @@ import os
 import tempfile
 import zlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, TypeVar, Union
 
 if TYPE_CHECKING:
     from .module import Module
 
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+M = TypeVar("M", bound="Module")
 
 __all__ = ["save", "load", "read_state", "ModelFileError", "MAGIC"]
 
@@ -228,7 +229,7 @@ def read_state(path: PathLike) -> tuple[str, dict[str, float]]:
     return description, state
 
 
-def load(model: Module, path: PathLike) -> Module:
+def load(model: M, path: PathLike) -> M:
     """Load ``path`` into ``model`` (all or nothing); returns ``model``.
 
     Example:
