@@ -254,13 +254,18 @@ class Adam(Optimizer):
         b1, b2 = self.betas
         t = self.t + 1
         c1 = 1.0 - b1 ** t
-        c2 = 1.0 - b2 ** t
-        lr, eps, params = self.lr, self.eps, self.params
         sqrt = math.sqrt
+        root_c2 = sqrt(1.0 - b2 ** t)
+        lr, eps, params = self.lr, self.eps, self.params
         with no_grad():
             m = [b1 * mi + (1.0 - b1) * g for mi, g in zip(self._m, grads)]
             v = [b2 * vi + (1.0 - b2) * g * g for vi, g in zip(self._v, grads)]
-            new = [p.data - lr * (mi / c1) / (sqrt(vi / c2) + eps) for p, mi, vi in zip(params, m, v)]
+            # sqrt(v) / sqrt(c2), not sqrt(v / c2): v / c2 overflows for
+            # gradients above about 1e154 (then sqrt is inf and the update a
+            # silent 0).  And lr times the ratio, which stays near 1, rather
+            # than (lr * m) / ...: no overflow in between for a large lr.
+            new = [p.data - lr * ((mi / c1) / (sqrt(vi) / root_c2 + eps))
+                   for p, mi, vi in zip(params, m, v)]
             # v can overflow while the update stays finite (m / sqrt(inf) is 0):
             # check the moments too, or Adam would stop moving that parameter
             # for good, silently.

@@ -5,7 +5,7 @@ import re
 import struct
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value
@@ -255,3 +255,18 @@ def test_no_step_writes_a_non_finite_value_or_leaves_a_trace_when_refused(make, 
     for grads in steps:
         attempt(first, second, grads)
         assert bits(first[1]) == bits(second[1])
+
+
+@example(g=4e155)
+@example(g=-2e154)
+@example(g=1e-3)
+@given(st.floats(min_value=1e-3, max_value=4e155) | st.floats(min_value=-4e155, max_value=-1e-3))
+def test_adams_first_step_moves_by_lr_whatever_the_gradients_size(g):
+    # m^ = g and v^ = g^2 on the first step, so the step is lr * g / (|g| + eps):
+    # lr * sign(g) up to eps / |g| <= 1e-5.  A gradient near 1e155 used to make
+    # v / (1 - b2) overflow and the step a silent 0.
+    w = Value(0.0)
+    opt = Adam([w], lr=0.01)
+    w.grad = g
+    opt.step()
+    assert w.data == pytest.approx(-0.01 * math.copysign(1.0, g), rel=2e-5)
