@@ -21,8 +21,8 @@ import nn
 
 from ._common import Progress, out_dir
 
-# Chosen so training reaches >= 97% on every seed we tried (100% by step ~65
-# for seeds 0-9) in well under a minute of eager execution.
+# Chosen so training reaches 100% on every seed we tried (seeds 0-9: >= 97%
+# by step 65, 100% by step 79) in a few seconds of eager execution.
 POINTS, NOISE, STEPS, LR = 100, 0.1, 100, 0.03
 NO_MATPLOTLIB = 'matplotlib is not installed; get it with: pip install -e ".[demos]"'
 
