@@ -9,10 +9,13 @@ until the end of ``--steps``; saves the model (``nn``'s text format) and, when
 matplotlib is installed, a picture of the decision boundary.  Outputs go to
 ``--out`` (default ``out/``).
 """
+from __future__ import annotations
+
 import argparse
 import os
 import sys
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -27,7 +30,7 @@ POINTS, NOISE, STEPS, LR = 100, 0.1, 100, 0.03
 NO_MATPLOTLIB = 'matplotlib is not installed; get it with: pip install -e ".[demos]"'
 
 
-def accuracy(scores, labels):
+def accuracy(scores: Sequence[float], labels: Sequence[float]) -> float:
     """Fraction of scores whose sign matches the label in {-1, +1}.
 
     Example:
@@ -38,7 +41,9 @@ def accuracy(scores, labels):
     return float(np.mean([(s > 0) == (t > 0) for s, t in zip(scores, labels)]))
 
 
-def train(steps=STEPS, points=POINTS, noise=NOISE, seed=0, lr=LR, progress=None):
+def train(steps: int = STEPS, points: int = POINTS, noise: float = NOISE, seed: int = 0, lr: float = LR,
+          progress: Progress | None = None
+          ) -> tuple[nn.MLP, np.ndarray, np.ndarray, list[tuple[float, float]]]:
     """Train from ``seed``; returns ``(model, X, y, history)``, ``history`` a list of
     ``(loss, accuracy)`` per step, measured on the scores the step trained on.
 
@@ -67,7 +72,7 @@ def train(steps=STEPS, points=POINTS, noise=NOISE, seed=0, lr=LR, progress=None)
     return model, X, y, history
 
 
-def final_accuracy(model, X, y):
+def final_accuracy(model: nn.MLP, X: np.ndarray, y: np.ndarray) -> float:
     """Training accuracy of the trained model (scores computed without a graph).
 
     Example:
@@ -82,7 +87,7 @@ def final_accuracy(model, X, y):
     return accuracy(scores, (2 * y - 1).tolist())
 
 
-def save_boundary(model, X, y, path, grid=60):
+def save_boundary(model: nn.MLP, X: np.ndarray, y: np.ndarray, path: str, grid: int = 60) -> str | None:
     """Save the decision boundary as PNG; returns the path, or None when
     matplotlib is not installed (the caller says how to get it).
 
@@ -116,7 +121,7 @@ def save_boundary(model, X, y, path, grid=60):
     return path
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> tuple[float, list[tuple[float, float]]]:
     """Run the demo with command-line arguments ``argv``; returns (accuracy, history).
 
     Example:
