@@ -122,17 +122,20 @@ class Optimizer:
         """
         raise NotImplementedError(f"{type(self).__name__} must implement step()")
 
-    def _grads(self) -> list[float]:
+    def _refuse(self, i: int, why: str, fix: str) -> ValueError:
+        """The error for a step whose result for ``params[i]`` is not finite.
+
+        The step's results are checked, not its inputs (one check instead of
+        two on the hot path): a non-finite gradient or parameter always makes
+        a non-finite result, so the cause is looked for only here, gradients
+        first.
+        """
+        where = f"{type(self).__name__}.step"
         grads = [p.grad for p in self.params]
         if not _all_finite(grads):
-            i = _first_bad(grads)
-            raise ValueError(f"{type(self).__name__}.step: params[{i}].grad is {grads[i]!r}; {_UNCHANGED}")
-        return grads
-
-    def _refuse(self, i: int, why: str, fix: str) -> ValueError:
-        """The error for a step whose result for ``params[i]`` would not be finite."""
+            j = _first_bad(grads)
+            return ValueError(f"{where}: params[{j}].grad is {grads[j]!r}; {_UNCHANGED}")
         p = self.params[i]
-        where = f"{type(self).__name__}.step"
         if not math.isfinite(p.data):
             return ValueError(f"{where}: params[{i}].data is {p.data!r}; a parameter that is not finite "
                               "cannot be stepped (its update is inf or NaN): set it to a finite value, e.g. "
@@ -180,19 +183,21 @@ class SGD(Optimizer):
             ValueError: SGD.step: the update for params[0] (data -0.25, grad 1e+308) overflows a float; ...
         """
         lr, mom, wd, params = self.lr, self.momentum, self.weight_decay, self.params
-        grads = self._grads()
         buf = None
         with no_grad():
-            if wd:
-                grads = [g + wd * p.data for g, p in zip(grads, params)]
-            if mom:
-                old = self._buf
-                buf = grads if old is None else [mom * b + g for b, g in zip(old, grads)]
-                grads = buf
-            new = [p.data - lr * g for p, g in zip(params, grads)]
+            if not (mom or wd):
+                # plain SGD, the common case: one list, no intermediate one
+                new = [p.data - lr * p.grad for p in params]
+            else:
+                grads = [p.grad + wd * p.data for p in params] if wd else [p.grad for p in params]
+                if mom:
+                    old = self._buf
+                    buf = grads if old is None else [mom * b + g for b, g in zip(old, grads)]
+                    grads = buf
+                new = [p.data - lr * g for p, g in zip(params, grads)]
             # Every value that passes to the next step is checked before any is
-            # written: ``new`` is finite only if the decayed gradient and the
-            # buffer it was computed from are.
+            # written: ``new`` is finite only if the gradients, the parameters,
+            # the decayed gradients and the buffer it was computed from are.
             if not _all_finite(new):
                 i = _first_bad(new)
                 raise self._refuse(i, "the update", "lower lr (or momentum, weight_decay) or scale the loss")
@@ -250,7 +255,7 @@ class Adam(Optimizer):
             ...
             ValueError: Adam.step: the second moment (grad squared) for params[0] ... overflows a float; ...
         """
-        grads = self._grads()
+        grads = [p.grad for p in self.params]
         b1, b2 = self.betas
         t = self.t + 1
         c1 = 1.0 - b1 ** t
