@@ -1,9 +1,12 @@
 """Small helpers the demos share: the output folder and a plain-text progress bar."""
+from __future__ import annotations
+
 import os
 import sys
+from typing import TextIO
 
 
-def out_dir(path):
+def out_dir(path: str) -> str:
     """Create ``path`` if needed and return it.
 
     Example:
@@ -30,13 +33,13 @@ class Progress:
         [####] 2/2  done
     """
 
-    def __init__(self, total, stream=None, width=30):
+    def __init__(self, total: int, stream: TextIO | None = None, width: int = 30) -> None:
         self.total, self.width = total, width
         self.stream = stream or sys.stdout
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self._every = max(1, total // 10)
 
-    def update(self, done, text=""):
+    def update(self, done: int, text: str = "") -> None:
         filled = self.width * done // self.total
         count = f"{done:>{len(str(self.total))}}/{self.total}"
         line = f"[{'#' * filled}{'-' * (self.width - filled)}] {count}  {text}"

@@ -9,10 +9,13 @@ until the end of ``--steps``; saves the model (``nn``'s text format) and, when
 matplotlib is installed, a picture of the decision boundary.  Outputs go to
 ``--out`` (default ``out/``).
 """
+from __future__ import annotations
+
 import argparse
 import os
 import sys
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -21,12 +24,13 @@ import nn
 
 from ._common import Progress, out_dir
 
-# Chosen so training reaches >= 97% on every seed we tried (100% by step ~65
-# for seeds 0-9) in well under a minute of eager execution.
+# Chosen so training reaches 100% on every seed we tried (seeds 0-9: >= 97%
+# by step 65, 100% by step 79) in a few seconds of eager execution.
 POINTS, NOISE, STEPS, LR = 100, 0.1, 100, 0.03
+NO_MATPLOTLIB = 'matplotlib is not installed; get it with: pip install -e ".[demos]"'
 
 
-def accuracy(scores, labels):
+def accuracy(scores: Sequence[float], labels: Sequence[float]) -> float:
     """Fraction of scores whose sign matches the label in {-1, +1}.
 
     Example:
@@ -37,7 +41,9 @@ def accuracy(scores, labels):
     return float(np.mean([(s > 0) == (t > 0) for s, t in zip(scores, labels)]))
 
 
-def train(steps=STEPS, points=POINTS, noise=NOISE, seed=0, lr=LR, progress=None):
+def train(steps: int = STEPS, points: int = POINTS, noise: float = NOISE, seed: int = 0, lr: float = LR,
+          progress: Progress | None = None
+          ) -> tuple[nn.MLP, np.ndarray, np.ndarray, list[tuple[float, float]]]:
     """Train from ``seed``; returns ``(model, X, y, history)``, ``history`` a list of
     ``(loss, accuracy)`` per step, measured on the scores the step trained on.
 
@@ -66,7 +72,7 @@ def train(steps=STEPS, points=POINTS, noise=NOISE, seed=0, lr=LR, progress=None)
     return model, X, y, history
 
 
-def final_accuracy(model, X, y):
+def final_accuracy(model: nn.MLP, X: np.ndarray, y: np.ndarray) -> float:
     """Training accuracy of the trained model (scores computed without a graph).
 
     Example:
@@ -81,15 +87,17 @@ def final_accuracy(model, X, y):
     return accuracy(scores, (2 * y - 1).tolist())
 
 
-def save_boundary(model, X, y, path, grid=60):
-    """Save the decision boundary as PNG; returns the path, or None without matplotlib.
+def save_boundary(model: nn.MLP, X: np.ndarray, y: np.ndarray, path: str, grid: int = 60) -> str | None:
+    """Save the decision boundary as PNG; returns the path, or None when
+    matplotlib is not installed (the caller says how to get it).
 
     Example:
         >>> import os, tempfile, nn
         >>> from demos.moons import save_boundary
         >>> X, y = nn.make_moons(10, rng=0)
         >>> path = os.path.join(tempfile.mkdtemp(), "b.png")
-        >>> save_boundary(nn.MLP(2, [4, 1], rng=0), X, y, path, grid=5) in (path, None)
+        >>> png = save_boundary(nn.MLP(2, [4, 1], rng=0), X, y, path, grid=5)
+        >>> png is None or open(png, "rb").read(4) == b"\\x89PNG"
         True
     """
     try:
@@ -97,8 +105,6 @@ def save_boundary(model, X, y, path, grid=60):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        print("decision-boundary picture skipped: matplotlib is not installed; "
-              'get it with: pip install -e ".[demos]"')
         return None
     lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid))
@@ -115,7 +121,7 @@ def save_boundary(model, X, y, path, grid=60):
     return path
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> tuple[float, list[tuple[float, float]]]:
     """Run the demo with command-line arguments ``argv``; returns (accuracy, history).
 
     Example:
@@ -149,6 +155,8 @@ def main(argv=None):
     png = save_boundary(model, X, y, os.path.join(folder, "moons_boundary.png"))
     if png:
         print(f"decision boundary saved to {png}")
+    else:
+        print(f"decision-boundary picture skipped: {NO_MATPLOTLIB}")
     return acc, history
 
 

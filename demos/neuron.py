@@ -10,6 +10,8 @@ engine neuron with plain gradient descent (``nn.SGD``), printing the loss as
 it falls; and writes the neuron's computational graph as SVG when a graph
 renderer is available.
 """
+from __future__ import annotations
+
 import argparse
 import os
 import time
@@ -34,11 +36,11 @@ X = np.array(
 y = np.array([100, 200, 300, 400], dtype=np.float64)
 
 
-def _fmt(a):
+def _fmt(a: object) -> str:
     return np.array2string(np.asarray(a, dtype=float), precision=8, max_line_width=120)
 
 
-def loss_of(neuron):
+def loss_of(neuron: Neuron) -> autograd.Value:
     """The document's J = 1/2 * sum((a - y)^2) over its four rows, as a graph.
 
     Example:
@@ -50,7 +52,7 @@ def loss_of(neuron):
     return nn.squared_error([neuron(row) for row in X.tolist()], y.tolist())
 
 
-def compare(ref, neuron):
+def compare(ref: NumpyNeuron, neuron: Neuron) -> tuple[autograd.Value, float]:
     """Print forward pass and both gradients; return (J, largest |difference|).
 
     Example:
@@ -85,7 +87,7 @@ def compare(ref, neuron):
     return J, float(diff)
 
 
-def train(neuron, steps, lr):
+def train(neuron: Neuron, steps: int, lr: float) -> list[float]:
     """Plain gradient descent, theta <- theta - lr * dJ/dtheta; returns the losses.
 
     Example:
@@ -117,13 +119,12 @@ def train(neuron, steps, lr):
     return losses
 
 
-def write_graph(J, neuron, folder):
-    """Write the graph of J as SVG if the engine can draw and a renderer exists;
-    returns the path, or None after printing why the picture was skipped.
+def write_graph(J: autograd.Value, neuron: Neuron, folder: str) -> str | None:
+    """Write the graph of J (one box per neuron) as SVG; returns the path, or
+    None after printing why the picture was skipped (no renderer installed).
 
     Example:
         >>> import tempfile
-        >>> from autograd import Value
         >>> from nn import Neuron
         >>> from demos.neuron import write_graph
         >>> n = Neuron(1, rng=0)
@@ -131,18 +132,10 @@ def write_graph(J, neuron, folder):
         <BLANKLINE>
         graph ...
     """
-    draw_dot = getattr(autograd, "draw_dot", None)
-    if draw_dot is None:
-        print("\ngraph picture skipped: this version of autograd has no draw_dot (graph pictures)")
-        return None
     try:
-        try:
-            picture = draw_dot(J, module=neuron)
-        except TypeError:              # a draw_dot without neuron boxes
-            picture = draw_dot(J)
-        svg = picture.svg() if hasattr(picture, "svg") else picture.pipe(format="svg").decode("utf-8")
-    except Exception as e:  # noqa: BLE001 - no renderer is a normal situation for a demo
-        print(f"\ngraph picture skipped: {type(e).__name__}: {e}")
+        svg = autograd.draw_dot(J, module=neuron).svg()
+    except autograd.RendererNotFound as e:     # an optional program: say how to get it
+        print(f"\ngraph picture skipped: {e}")
         return None
     path = os.path.join(folder, "neuron_graph.svg")
     with open(path, "w", encoding="utf-8") as f:
@@ -151,7 +144,7 @@ def write_graph(J, neuron, folder):
     return path
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> tuple[float, list[float]]:
     """Run the demo with command-line arguments ``argv``; returns (largest difference, losses).
 
     Example:

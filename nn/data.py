@@ -6,6 +6,8 @@ Example:
     >>> X.shape, y.tolist()
     ((6, 2), [0, 0, 0, 1, 1, 1])
 """
+from __future__ import annotations
+
 import numbers
 
 import numpy as np
@@ -13,7 +15,8 @@ import numpy as np
 __all__ = ["make_moons"]
 
 
-def make_moons(n=100, noise=0.1, rng=None):
+def make_moons(n: int = 100, noise: float = 0.1,
+               rng: int | np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaved half circles: ``(X, y)`` with ``X`` of shape (n, 2), ``y`` in {0, 1}.
 
     Class 0 is the upper arc ``(cos t, sin t)``, class 1 the lower arc
@@ -29,12 +32,16 @@ def make_moons(n=100, noise=0.1, rng=None):
     """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
         raise ValueError(f"make_moons: n must be an int >= 2, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not float(noise) >= 0:
         raise ValueError(f"make_moons: noise must be a number >= 0, got {noise!r}")
     if not (rng is None or isinstance(rng, np.random.Generator)
             or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool))):
         raise TypeError(f"make_moons: rng must be None, an int seed or a numpy Generator, got {rng!r}")
-    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    if isinstance(rng, np.random.Generator):
+        gen = rng
+    else:
+        gen = np.random.default_rng(None if rng is None else int(rng))
+    n, noise = int(n), float(noise)
     n0 = n // 2
     n1 = n - n0
     t0 = np.linspace(0.0, np.pi, n0)

@@ -18,7 +18,14 @@ A file looks like this (UTF-8, one item per line)::
   with ``repr(float)``, the shortest text that reads back as the same float,
   so a round trip is bit-exact;
 * ``crc32`` is the CRC-32 (``zlib.crc32``) of every byte before that line,
-  in hex: a truncated or altered file is detected.
+  as 8 lowercase hex digits; it is the last line, and nothing may follow it.
+
+Any change to a saved file is refused (a truncated, altered or extended
+file), with one deliberate exception: line ends.  A file whose every line
+ends in CRLF (a copy from a Windows or ``git autocrlf`` checkout) is read as
+the LF file it was saved as; the checksum is defined over that LF text, so
+the copy passes.  A file mixing CRLF and LF lines is refused as corrupt.
+See docs/file-format.md.
 
 Never pickle: reading a file only parses text, it cannot run code.  Writing
 goes to a temporary file in the same folder, flushed to disk, then moved over
@@ -42,10 +49,20 @@ Example:
     b 0.1
     crc32 ...
 """
+from __future__ import annotations
+
 import math
 import os
 import tempfile
 import zlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, Union
+
+if TYPE_CHECKING:
+    from .module import Module
+
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+M = TypeVar("M", bound="Module")
 
 __all__ = ["save", "load", "read_state", "ModelFileError", "MAGIC"]
 
@@ -64,13 +81,14 @@ class ModelFileError(ValueError):
     """
 
 
-def _check_path(path, where):
+def _check_path(path: object, where: str) -> str:
     if not isinstance(path, (str, bytes, os.PathLike)):
         raise TypeError(f"{where}: path must be a str or os.PathLike, got {type(path).__name__} {path!r}")
-    return os.fspath(path)
+    # bytes paths as str, so that one code path serves both
+    return os.fsdecode(path)
 
 
-def _encode(model):
+def _encode(model: Module) -> bytes:
     params = list(model.named_parameters())
     lines = [MAGIC, f"model {model._describe()}", f"count {len(params)}"]
     for name, p in params:
@@ -79,7 +97,27 @@ def _encode(model):
     return body + f"crc32 {zlib.crc32(body):08x}\n".encode("ascii")
 
 
-def save(model, path):
+def _short(text: str, limit: int = 40) -> str:
+    """``repr(text)``, cut in the middle when long (a value line can hold any number of digits)."""
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[: limit - 12] + "..." + text[-8:]) + f" ({len(text)} characters)"
+
+
+def _lf(raw: bytes, bad: Callable[[str], ModelFileError]) -> bytes:
+    """The file with CRLF line ends read as LF: a Windows or ``autocrlf`` checkout
+    of a saved model stays loadable.  Only whole-file CRLF is accepted: a mix
+    of CRLF and LF lines is no copy of a saved file, it is damage."""
+    crlf = raw.count(b"\r\n")
+    if not crlf:
+        return raw
+    lf = raw.count(b"\n")
+    if crlf != lf:
+        raise bad(f"corrupt: mixed line ends ({crlf} of {lf} lines end in CRLF, the others in LF)")
+    return raw.replace(b"\r\n", b"\n")
+
+
+def save(model: Module, path: PathLike) -> None:
     """Write ``model``'s parameters to ``path`` atomically (see the module docstring).
 
     Example:
@@ -110,7 +148,7 @@ def save(model, path):
         raise
 
 
-def read_state(path):
+def read_state(path: PathLike) -> tuple[str, dict[str, float]]:
     """``(description, {name: float})`` from a parameter file, fully checked.
 
     Raises :class:`ModelFileError` naming the file and the problem: not this
@@ -131,18 +169,29 @@ def read_state(path):
     with open(path, "rb") as f:
         raw = f.read()
 
-    def bad(why):
+    def bad(why: str) -> ModelFileError:
         return ModelFileError(f"{where}: {why}")
 
     first = raw.split(b"\n", 1)[0]
+    if first.endswith(b"\r"):
+        first = first[:-1]
     if first != MAGIC.encode("ascii"):
+        if first.startswith(b"\xef\xbb\xbf" + MAGIC.encode("ascii")):
+            raise bad("the file starts with a UTF-8 byte-order mark (an editor added it); "
+                      "remove it, or save the model again")
         shown = first[:40].decode("utf-8", "replace")
         raise bad(f"not a chaingrad parameter file (first line is {shown!r}, expected {MAGIC!r})")
+    raw = _lf(raw, bad)
     cut = raw.rfind(b"\ncrc32 ")
-    if cut < 0 or not raw.endswith(b"\n"):
+    if cut < 0:
         raise bad("truncated: the closing crc32 line is missing")
-    body, tail = raw[: cut + 1], raw[cut + 1:].decode("ascii", "replace").split()
-    if len(tail) != 2 or tail[1] != f"{zlib.crc32(body):08x}":
+    body, crc_line = raw[: cut + 1], raw[cut + 1:]
+    crc_line, newline, after = crc_line.partition(b"\n")
+    if not newline:
+        raise bad("truncated: the closing crc32 line is missing")
+    if after:
+        raise bad(f"{len(after)} byte(s) after the closing crc32 line; the file must end with it")
+    if crc_line != f"crc32 {zlib.crc32(body):08x}".encode("ascii"):
         raise bad("corrupt: the crc32 checksum does not match the contents")
     try:
         lines = body.decode("utf-8").split("\n")[:-1]
@@ -154,29 +203,33 @@ def read_state(path):
     try:
         count = int(lines[2][len("count "):])
     except ValueError:
-        raise bad(f"malformed count line {lines[2]!r}") from None
+        raise bad(f"malformed count line {_short(lines[2])}") from None
     entries = lines[3:]
     if len(entries) != count:
         raise bad(f"says {count} parameters but holds {len(entries)}")
-    state = {}
+    state: dict[str, float] = {}
     for lineno, line in enumerate(entries, start=4):
         parts = line.split(" ")
         if len(parts) != 2:
-            raise bad(f"line {lineno}: expected 'name value', got {line!r}")
+            raise bad(f"line {lineno}: expected 'name value', got {_short(line)}")
         name, text = parts
         try:
             value = float(text)
         except ValueError:
-            raise bad(f"line {lineno}: {text!r} is not a number") from None
+            raise bad(f"line {lineno}: {_short(text)} is not a number") from None
         if math.isnan(value):
-            raise bad(f"line {lineno}: parameter {name!r} is NaN")
+            raise bad(f"line {lineno}: parameter {_short(name)} is NaN")
+        if math.isinf(value) and text.lstrip("+-").lower() not in ("inf", "infinity"):
+            # float("1e400") is inf: a number the file does not hold
+            raise bad(f"line {lineno}: parameter {_short(name)} is {_short(text)}, "
+                      "too large for a float (at most 1.8e+308)")
         if name in state:
-            raise bad(f"line {lineno}: parameter {name!r} appears twice")
+            raise bad(f"line {lineno}: parameter {_short(name)} appears twice")
         state[name] = value
     return description, state
 
 
-def load(model, path):
+def load(model: M, path: PathLike) -> M:
     """Load ``path`` into ``model`` (all or nothing); returns ``model``.
 
     Example:
@@ -188,12 +241,13 @@ def load(model, path):
         >>> load(Neuron(1, rng=5), path).w[0].data == Neuron(1, rng=0).w[0].data
         True
     """
+    path = _check_path(path, "load")
     description, state = read_state(path)
     if description != model._describe():
-        raise ModelFileError(f"load({os.fspath(path)!r}): the file holds {description}, "
+        raise ModelFileError(f"load({path!r}): the file holds {description}, "
                              f"but this model is {model._describe()}")
     try:
         model.load_state_dict(state)
     except (ValueError, TypeError) as e:
-        raise ModelFileError(f"load({os.fspath(path)!r}): {e}") from None
+        raise ModelFileError(f"load({path!r}): {e}") from None
     return model

@@ -18,8 +18,12 @@ Example:
     >>> type(y).__name__, len(model.parameters())
     ('Value', 37)
 """
+from __future__ import annotations
+
 import math
 import numbers
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
@@ -29,6 +33,14 @@ from autograd.internal import dot_rows
 
 from .module import Module
 
+if TYPE_CHECKING:
+    from .reference import NumpyNeuron
+
+#: What a model is called on: ``nin`` numbers or Values (a list, a tuple or a numpy row).
+Inputs = Union[Sequence[Union[float, Value]], np.ndarray]
+#: A seed for the initial weights: None (fresh entropy), an int, or a numpy Generator.
+Seed = Union[None, int, np.random.Generator]
+
 __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS"]
 
 ACTIVATIONS = ("leaky_relu", "relu", "tanh", "sigmoid", "linear")
@@ -37,21 +49,21 @@ _dot = autograd.dot
 _float = float
 
 
-def _generator(rng, where):
+def _generator(rng: object, where: str) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
+        return np.random.default_rng(None if rng is None else int(rng))
     raise TypeError(f"{where}: rng must be None, an int seed or a numpy Generator, got {rng!r}")
 
 
-def _check_size(n, what, where):
+def _check_size(n: object, what: str, where: str) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"{where}: {what} must be a positive int, got {n!r}")
     return int(n)
 
 
-def _check_activation(activation, alpha, where):
+def _check_activation(activation: object, alpha: object, where: str) -> float:
     if activation not in ACTIVATIONS:
         raise ValueError(f"{where}: activation must be one of {ACTIVATIONS}, got {activation!r}")
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not math.isfinite(alpha):
@@ -59,7 +71,7 @@ def _check_activation(activation, alpha, where):
     return float(alpha)
 
 
-def _inputs(x, nin, where):
+def _inputs(x: Inputs, nin: int, where: str) -> list[Value | float]:
     """The input as a list of Values and floats, with its length checked."""
     try:
         n = len(x)
@@ -83,7 +95,7 @@ def _inputs(x, nin, where):
     return out
 
 
-def _layer_forward(neurons, ext):
+def _layer_forward(neurons: Sequence[Neuron], ext: list[Value | float]) -> list[Value]:
     # The neurons' dot nodes first, reading the shared inputs' data once,
     # then each neuron's activation.
     zs = dot_rows(ext, [n._wb for n in neurons])
@@ -110,7 +122,8 @@ class Neuron(Module):
         ValueError: Neuron(nin=2, activation='leaky_relu', alpha=0.01): expected 2 inputs, got 1
     """
 
-    def __init__(self, nin, activation="leaky_relu", alpha=0.01, rng=None):
+    def __init__(self, nin: int, activation: str = "leaky_relu", alpha: float = 0.01,
+                 rng: Seed = None) -> None:
         where = "Neuron"
         self.nin = _check_size(nin, "nin", where)
         self.alpha = _check_activation(activation, alpha, where)
@@ -123,7 +136,7 @@ class Neuron(Module):
         self._wb.append(Value(0.0))
 
     @property
-    def w(self):
+    def w(self) -> list[Value]:
         """The weights: a list of ``nin`` Values (the neuron's own Values).
 
         Example:
@@ -135,7 +148,7 @@ class Neuron(Module):
         return self._wb[:-1]
 
     @property
-    def b(self):
+    def b(self) -> Value:
         """The bias Value (starts at 0.0).
 
         Example:
@@ -145,23 +158,23 @@ class Neuron(Module):
         """
         return self._wb[-1]
 
-    def _own_parameters(self):
+    def _own_parameters(self) -> list[tuple[str, Value]]:
         wb = self._wb
         return [(f"w.{i}", p) for i, p in enumerate(wb[:-1])] + [("b", wb[-1])]
 
-    def _describe(self):
+    def _describe(self) -> str:
         return f"Neuron(nin={self.nin}, activation={self.activation!r}, alpha={self.alpha!r})"
 
-    def __call__(self, x):
+    def __call__(self, x: Inputs) -> Value:
         ext = _inputs(x, self.nin, self._describe())
         ext.append(1.0)
         return self._forward(ext)
 
-    def _forward(self, ext):
+    def _forward(self, ext: list[Value | float]) -> Value:
         # ext: the checked inputs followed by the constant 1.0 for the bias.
         return self._activate(_dot(ext, self._wb))
 
-    def _activate(self, z):
+    def _activate(self, z: Value) -> Value:
         act = self.activation
         if act == "leaky_relu":
             return z.leaky_relu(self.alpha)
@@ -171,7 +184,7 @@ class Neuron(Module):
 
     # -- the design document's numpy neuron, both ways ----------------------
     @classmethod
-    def from_numpy(cls, ref):
+    def from_numpy(cls, ref: NumpyNeuron) -> Neuron:
         """A leaky-ReLU ``Neuron`` with exactly the weights, bias and alpha of a
         :class:`nn.reference.NumpyNeuron`.
 
@@ -189,7 +202,7 @@ class Neuron(Module):
         n.load_state_dict({**{f"w.{i}": v for i, v in enumerate(w.tolist())}, "b": float(ref.b)})
         return n
 
-    def to_numpy(self, input_size=None):
+    def to_numpy(self, input_size: Sequence[int] | None = None) -> NumpyNeuron:
         """A :class:`nn.reference.NumpyNeuron` carrying this neuron's exact
         parameters (leaky ReLU only: the reference knows no other activation).
 
@@ -222,7 +235,8 @@ class Layer(Module):
         (2, 2)
     """
 
-    def __init__(self, nin, nout, activation="leaky_relu", alpha=0.01, rng=None):
+    def __init__(self, nin: int, nout: int, activation: str = "leaky_relu", alpha: float = 0.01,
+                 rng: Seed = None) -> None:
         where = "Layer"
         self.nin = _check_size(nin, "nin", where)
         self.nout = _check_size(nout, "nout", where)
@@ -231,14 +245,14 @@ class Layer(Module):
         gen = _generator(rng, where)
         self.neurons = [Neuron(self.nin, activation, alpha, gen) for _ in range(self.nout)]
 
-    def _children(self):
+    def _children(self) -> list[tuple[str, Module]]:
         return [(f"neurons.{j}", n) for j, n in enumerate(self.neurons)]
 
-    def _describe(self):
+    def _describe(self) -> str:
         return (f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r}, "
                 f"alpha={self.alpha!r})")
 
-    def __call__(self, x):
+    def __call__(self, x: Inputs) -> list[Value]:
         ext = _inputs(x, self.nin, self._describe())
         ext.append(1.0)
         return _layer_forward(self.neurons, ext)
@@ -264,8 +278,8 @@ class MLP(Module):
         ValueError: MLP(nin=2, nouts=[16, 16, 1], ...): expected 2 inputs, got 3
     """
 
-    def __init__(self, nin, nouts, activation="leaky_relu", alpha=0.01,
-                 output_activation="linear", rng=None):
+    def __init__(self, nin: int, nouts: Iterable[int], activation: str = "leaky_relu", alpha: float = 0.01,
+                 output_activation: str = "linear", rng: Seed = None) -> None:
         where = "MLP"
         self.nin = _check_size(nin, "nin", where)
         try:
@@ -285,16 +299,18 @@ class MLP(Module):
         self.layers = [Layer(sizes[i], sizes[i + 1], output_activation if i == last else activation,
                              alpha, gen) for i in range(len(self.nouts))]
 
-    def _children(self):
+    def _children(self) -> list[tuple[str, Module]]:
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
 
-    def _describe(self):
+    def _describe(self) -> str:
         return (f"MLP(nin={self.nin}, nouts={self.nouts}, activation={self.activation!r}, "
                 f"alpha={self.alpha!r}, output_activation={self.output_activation!r})")
 
-    def __call__(self, x):
-        x = _inputs(x, self.nin, self._describe())
+    def __call__(self, x: Inputs) -> Value | list[Value]:
+        # h: the inputs, then each layer's outputs, each extended by the
+        # constant 1.0 that the next layer's biases multiply
+        h: list[Any] = _inputs(x, self.nin, self._describe())
         for layer in self.layers:
-            x.append(1.0)
-            x = _layer_forward(layer.neurons, x)
-        return x[0] if len(x) == 1 else x
+            h.append(1.0)
+            h = _layer_forward(layer.neurons, h)
+        return h[0] if len(h) == 1 else h

@@ -13,46 +13,56 @@ Example:
     >>> nn.squared_error(a, [0.0, 1.0]).data, nn.mse(a, [0.0, 1.0]).data
     (2.5, 2.5)
 """
+from __future__ import annotations
+
 import math
 import numbers
+from collections.abc import Iterable
+from typing import Union, cast
 
 import autograd
 from autograd import Value
 
+#: A batch of model outputs (or targets): one Value or number, or a sequence of them.
+Batch = Union[Value, float, Iterable[Union[Value, float]]]
+
 __all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy_with_logits", "cross_entropy"]
 
 
-def _pairs(outputs, targets, where):
-    if isinstance(outputs, Value):
-        outputs = [outputs]
-    if isinstance(targets, (Value, numbers.Real)):
-        targets = [targets]
+def _batch(x: Batch) -> list[Value | float]:
+    """One output or target on its own is a batch of one."""
+    if isinstance(x, (Value, numbers.Real)):
+        return [cast(Union[Value, float], x)]
+    return list(cast(Iterable[Union[Value, float]], x))
+
+
+def _pairs(outputs: Batch, targets: Batch, where: str) -> tuple[list[Value | float], list[Value | float]]:
     try:
-        outputs, targets = list(outputs), list(targets)
+        outs, tgts = _batch(outputs), _batch(targets)
     except TypeError:
         raise TypeError(f"{where}: expected lists of outputs and targets, got "
                         f"{type(outputs).__name__} and {type(targets).__name__}") from None
-    if len(outputs) != len(targets):
-        raise ValueError(f"{where}: {len(outputs)} outputs but {len(targets)} targets")
-    if not outputs:
+    if len(outs) != len(tgts):
+        raise ValueError(f"{where}: {len(outs)} outputs but {len(tgts)} targets")
+    if not outs:
         raise ValueError(f"{where}: empty batch")
-    for i, a in enumerate(outputs):
+    for i, a in enumerate(outs):
         if isinstance(a, bool) or not isinstance(a, (Value, numbers.Real)) or a != a:
             raise TypeError(f"{where}: output {i} must be a Value or a real number, got {a!r}")
-    for i, t in enumerate(targets):
+    for i, t in enumerate(tgts):
         if isinstance(t, bool) or not isinstance(t, (Value, numbers.Real)) or t != t:
             raise TypeError(f"{where}: target {i} must be a real number, got {t!r}")
-    return outputs, targets
+    return outs, tgts
 
 
-def _label(t, i, where, allowed):
+def _label(t: Value | float, i: int, where: str, allowed: set[float]) -> float:
     v = float(t)
     if v not in allowed:
         raise ValueError(f"{where}: target {i} must be one of {sorted(allowed)}, got {t!r}")
     return v
 
 
-def squared_error(outputs, targets):
+def squared_error(outputs: Batch, targets: Batch) -> Value:
     """The design document's J: ``1/2 * sum((a - y) ** 2)`` over the batch.
 
     Example:
@@ -68,7 +78,7 @@ def squared_error(outputs, targets):
     return 0.5 * autograd.sum([d * d for d in diffs])
 
 
-def mse(outputs, targets):
+def mse(outputs: Batch, targets: Batch) -> Value:
     """Mean squared error: ``sum((a - y) ** 2) / n``.
 
     Example:
@@ -81,7 +91,7 @@ def mse(outputs, targets):
     return autograd.sum([d * d for d in diffs]) / len(diffs)
 
 
-def hinge(scores, labels):
+def hinge(scores: Batch, labels: Batch) -> Value:
     """Mean hinge loss ``mean(relu(1 - y * s))`` for labels ``y`` in {-1, +1}.
 
     Example:
@@ -96,7 +106,7 @@ def hinge(scores, labels):
     return autograd.sum(terms) / len(terms)
 
 
-def binary_cross_entropy_with_logits(logits, targets):
+def binary_cross_entropy_with_logits(logits: Batch, targets: Batch) -> Value:
     """Mean logistic loss for raw scores and targets in [0, 1]:
     ``mean(softplus(s) - t * s)``, which equals ``-t log sigmoid(s) - (1 - t)
     log(1 - sigmoid(s))`` but stays finite for any score.
@@ -119,7 +129,7 @@ def binary_cross_entropy_with_logits(logits, targets):
     return autograd.sum(terms) / len(terms)
 
 
-def cross_entropy(logits, target_index):
+def cross_entropy(logits: Iterable[Value | float], target_index: int) -> Value:
     """``-log softmax(logits)[target_index]`` for one example, as
     ``logsumexp(logits) - logits[target_index]`` with the largest logit
     taken out first (a constant, so it does not change the gradient,

@@ -22,12 +22,21 @@ Example:
     >>> len(model.parameters())
     13
 """
+from __future__ import annotations
+
 import math
 import numbers
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeVar
 
 import numpy as np
 
 from autograd import Value
+
+from .io import PathLike
+
+M = TypeVar("M", bound="Module")
 
 __all__ = ["Module"]
 
@@ -47,19 +56,19 @@ class Module:
         ['w.0', 'w.1', 'b']
     """
 
-    def _own_parameters(self):
+    def _own_parameters(self) -> Iterable[tuple[str, Value]]:
         return ()
 
-    def _children(self):
+    def _children(self) -> Iterable[tuple[str, Module]]:
         return ()
 
-    def _describe(self):
+    def _describe(self) -> str:
         return type(self).__name__ + "()"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self._describe()
 
-    def named_modules(self):
+    def named_modules(self) -> Iterator[tuple[str, Module]]:
         """``(dotted_name, module)`` for this module (name ``""``) and every
         descendant, parents before children, in declaration order.
 
@@ -68,7 +77,7 @@ class Module:
             >>> [name for name, _ in Layer(2, 2, rng=0).named_modules()]
             ['', 'neurons.0', 'neurons.1']
         """
-        stack = [("", self)]
+        stack: list[tuple[str, Module]] = [("", self)]
         while stack:
             prefix, module = stack.pop()
             yield prefix, module
@@ -76,7 +85,7 @@ class Module:
             for name, child in reversed(children):
                 stack.append((f"{prefix}.{name}" if prefix else name, child))
 
-    def named_parameters(self):
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
         """``(dotted_name, Value)`` for every parameter, in a stable order.
 
         Example:
@@ -88,7 +97,7 @@ class Module:
             for name, p in module._own_parameters():
                 yield (f"{prefix}.{name}" if prefix else name), p
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         """Every parameter Value, as a list (the order of :meth:`named_parameters`).
 
         Example:
@@ -98,7 +107,7 @@ class Module:
         """
         return [p for _, p in self.named_parameters()]
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0.0 (backward accumulates).
 
         Example:
@@ -110,7 +119,7 @@ class Module:
         for p in self.parameters():
             p.grad = 0.0
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, float]:
         """``{name: float}``: every parameter's value under its dotted name.
 
         Example:
@@ -121,7 +130,7 @@ class Module:
         """
         return {name: p.data for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: Mapping[str, object]) -> None:
         """Set every parameter from ``state`` (``{name: number}``).
 
         All or nothing: a missing or unexpected name, or an entry that is not
@@ -157,7 +166,7 @@ class Module:
         for name, p in params.items():
             p.data = values[name]
 
-    def save(self, path):
+    def save(self, path: PathLike) -> None:
         """Write the parameters to ``path`` (text format, see :mod:`nn.io`), atomically.
 
         Example:
@@ -172,7 +181,7 @@ class Module:
         from .io import save
         save(self, path)
 
-    def load(self, path):
+    def load(self: M, path: PathLike) -> M:
         """Read parameters written by :meth:`save` into this model; returns the model.
 
         The file must describe the same architecture; any problem (missing,
@@ -195,13 +204,13 @@ class Module:
         return load(self, path)
 
 
-def _some(names, limit=5):
+def _some(names: list[str], limit: int = 5) -> str:
     shown = ", ".join(repr(n) for n in names[:limit])
     more = f", ... ({len(names)} in all)" if len(names) > limit else ""
     return f"[{shown}{more}]"
 
 
-def _scalar(x, what):
+def _scalar(x: object, what: str) -> float:
     """One real, non-NaN number as a float; anything else is refused by name."""
     if isinstance(x, Value):
         x = x.data
@@ -214,7 +223,31 @@ def _scalar(x, what):
             raise ValueError(f"{what} is a {type(x).__name__} of length {len(x)}; "
                              "every parameter is a scalar")
         raise TypeError(f"{what} must be a real number, got {type(x).__name__} {x!r}")
-    f = float(x)
+    try:
+        f = float(x)
+    except OverflowError:
+        f = math.inf        # an int or Fraction beyond the float range: refused just below
     if math.isnan(f):
         raise ValueError(f"{what} is NaN")
+    if math.isinf(f) and not (isinstance(x, (float, np.floating)) and np.isinf(x)):
+        raise ValueError(f"{what} is {_magnitude(x)}, too large for a float "
+                         f"(at most {sys.float_info.max:.3g})")
     return f
+
+
+def _magnitude(x: numbers.Real) -> str:
+    """A short text for a number too large for a float.
+
+    ``repr`` of a 400-digit int is 400 characters (and beyond 4300 digits
+    Python refuses to write it at all), so an int or a fraction is shown by
+    its size: ``about 1e+400 (an int of 401 digits)``.
+    """
+    if isinstance(x, numbers.Rational):
+        num, den = abs(int(x.numerator)), int(x.denominator)
+        e10 = math.log10(num) - math.log10(den)          # exact enough for huge ints, unlike float(x)
+        exp = math.floor(e10)
+        sign = "-" if x < 0 else ""
+        kind = f"an int of {exp + 1} digits" if den == 1 else f"a {type(x).__name__}"
+        return f"about {sign}{10 ** (e10 - exp):.3g}e+{exp} ({kind})"
+    text = repr(x)
+    return text if len(text) <= 40 else text[:30] + "..."

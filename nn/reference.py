@@ -22,6 +22,10 @@ Example:
     >>> dw.tolist(), float(db)
     ([0.25, 0.249825, 0.5], 0.249825)
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
 
 __all__ = ["NumpyNeuron"]
@@ -41,7 +45,7 @@ class NumpyNeuron:
         ((4, 5), (5,), 0.01)
     """
 
-    def __init__(self, input_size, rng=None):
+    def __init__(self, input_size: Sequence[int], rng: int | np.random.Generator | None = None) -> None:
         try:
             self.input_size = tuple(input_size)
             ok = bool(self.input_size) and int(self.input_size[-1]) >= 1
@@ -55,7 +59,7 @@ class NumpyNeuron:
         # activation function hyperparameter
         self.alpha = 0.01
 
-    def leaky_relu(self, vector):
+    def leaky_relu(self, vector: np.ndarray) -> np.ndarray:
         """The document's activation: ``np.maximum(alpha * z, z)``.
 
         Example:
@@ -66,7 +70,7 @@ class NumpyNeuron:
         """
         return np.maximum(self.alpha * vector, vector)
 
-    def derivative_of_leaky_relu(self, vector):
+    def derivative_of_leaky_relu(self, vector: np.ndarray) -> np.ndarray:
         """alpha where z < 0, 1 elsewhere (1 at z == 0, as the document's code).
 
         Example:
@@ -80,7 +84,7 @@ class NumpyNeuron:
         derivative = np.array(vector, copy=True)
         return np.where(derivative < 0, self.alpha, 1)
 
-    def _get_linear_transformation(self, x):
+    def _get_linear_transformation(self, x: np.ndarray) -> np.ndarray:
         """z = x . w + b for every row of ``x``.
 
         Example:
@@ -92,7 +96,7 @@ class NumpyNeuron:
         """
         return np.dot(x, self.w) + self.b
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         """a = leaky_relu(x . w + b).
 
         Example:
@@ -105,7 +109,7 @@ class NumpyNeuron:
         vector = self._get_linear_transformation(x)
         return self.leaky_relu(vector)
 
-    def gradient_of_J(self, y_true, x):
+    def gradient_of_J(self, y_true: np.ndarray, x: np.ndarray) -> np.ndarray:
         """dJ/dw in closed form: ``np.dot(error * lrelu'(z), x)``.
 
         Example:
@@ -120,7 +124,7 @@ class NumpyNeuron:
         leaky_relu_derivative = self.derivative_of_leaky_relu(self._get_linear_transformation(x))
         return np.dot((error * leaky_relu_derivative), x)
 
-    def gradients(self, y_true, x):
+    def gradients(self, y_true: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, float]:
         """``(dJ/dw, dJ/db)``; ``dJ/db = sum(error * lrelu'(z))`` (z depends on b with slope 1).
 
         Example:

@@ -116,3 +116,33 @@ def test_benchmark_docstring_examples(module):
     import importlib
     result = doctest.testmod(importlib.import_module(f"benchmarks.{module}"))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_chain_flatness_is_judged_with_the_collector_paused():
+    # Synthetic rows timed in the same rounds: per op, the paused engine goes
+    # 1.0 us -> 1.2 us from 1e3 to 1e6 ops, the collector-on engine 1.0 -> 2.0 us.
+    from benchmarks.report import targets
+    from benchmarks.rows import Row
+    from benchmarks.timing import Timing
+    session = object()
+
+    def row(engine, n, seconds_per_call):
+        t = Timing(seconds_per_call, seconds_per_call, seconds_per_call, 1, 3, (seconds_per_call,) * 3,
+                   session)
+        return Row("b", engine, f"{n:,} ops", timing=t, units=n)
+
+    rows = [row("chaingrad eager", 1_000, 1e-3), row("chaingrad eager, gc paused", 1_000, 1e-3),
+            row("chaingrad eager", 1_000_000, 2.0), row("chaingrad eager, gc paused", 1_000_000, 1.2)]
+    chain = [t for t in targets(rows) if t[0].startswith("(b)")]
+    assert chain == [
+        ("(b) eager time/op at 1,000,000 ops vs 1,000 ops, collector paused",
+         "1.2x (1.2 us vs 1 us)", "<= 1.5x", "met"),
+        ("(b) eager time/op at 1,000,000 ops vs 1,000 ops, collector on, not judged",
+         "2x (2 us vs 1 us)", "(no target)", "-"),
+    ]
+
+
+def test_chain_rows_say_which_collector_setting_they_ran_with(rows):
+    notes = {r.engine: r.note for r in _rows(rows, "b") if r.engine.startswith("chaingrad")}
+    assert notes == {"chaingrad eager": "cyclic collector on, as a script runs",
+                     "chaingrad eager, gc paused": "cyclic collector paused: the flatness target's row"}

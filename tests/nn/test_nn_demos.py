@@ -2,16 +2,21 @@
 loss falls; the moons MLP reaches 97% from a fixed seed; outputs are written;
 missing optional pieces are reported, not crashed on."""
 import builtins
+import importlib.util
 import io
 import math
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 
 import autograd
 import nn
+from autograd.viz import rendering as viz_rendering
 from demos import moons, neuron
 from demos._common import Progress
+
+HAVE_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 
 
 def test_make_moons_lies_on_two_unit_arcs_without_noise():
@@ -47,40 +52,31 @@ def test_neuron_demo_agrees_and_trains(tmp_path, capsys):
     assert all(b <= a for a, b in zip(losses[150:], losses[151:]))   # steadily falling once moving
 
 
-def test_neuron_demo_without_draw_dot_says_the_picture_is_skipped(tmp_path, capsys, monkeypatch):
-    monkeypatch.delattr(autograd, "draw_dot", raising=False)
-    monkeypatch.setattr(autograd, "__getattr__", lambda name: (_ for _ in ()).throw(AttributeError(name)),
-                        raising=False)
+def _renderer_or_skip():
+    try:
+        return autograd.find_renderer()
+    except autograd.RendererNotFound:
+        pytest.skip("no graph renderer: apt-get install graphviz, or pip install -e '.[render]'")
+
+
+def test_neuron_demo_writes_the_graph_with_a_box_for_the_neuron(tmp_path, capsys):
+    _renderer_or_skip()
     neuron.main(["--out", str(tmp_path), "--steps", "1"])
-    out = capsys.readouterr().out
-    assert "graph picture skipped" in out and not (tmp_path / "neuron_graph.svg").exists()
+    svg = (tmp_path / "neuron_graph.svg").read_text(encoding="utf-8")
+    assert f"graph of J written to {tmp_path / 'neuron_graph.svg'}" in capsys.readouterr().out
+    root = ET.fromstring(svg)                                          # well-formed SVG
+    clusters = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "cluster"]
+    assert clusters, "draw_dot(module=neuron) draws a box around the neuron's nodes"
 
 
-def test_neuron_demo_writes_the_svg_draw_dot_gives(tmp_path, capsys, monkeypatch):
-    seen = {}
+def test_neuron_demo_without_a_renderer_says_how_to_get_one(tmp_path, capsys, monkeypatch):
+    def none(renderer=None):
+        raise autograd.RendererNotFound("no graph renderer found: install Graphviz's dot program")
 
-    class FakePicture:
-        def svg(self):
-            return "<svg>graph</svg>"
-
-    def fake_draw_dot(root, module=None):
-        seen["root"], seen["module"] = root, module
-        return FakePicture()
-
-    monkeypatch.setattr(autograd, "draw_dot", fake_draw_dot, raising=False)
+    monkeypatch.setattr(viz_rendering, "find_renderer", none)
     neuron.main(["--out", str(tmp_path), "--steps", "1"])
-    assert (tmp_path / "neuron_graph.svg").read_text() == "<svg>graph</svg>"
-    assert isinstance(seen["module"], nn.Neuron) and seen["root"].op == "mul"   # J = 0.5 * sum
-
-
-def test_neuron_demo_reports_a_missing_renderer(tmp_path, capsys, monkeypatch):
-    class NoRenderer:
-        def svg(self):
-            raise RuntimeError("no graph renderer found")
-
-    monkeypatch.setattr(autograd, "draw_dot", lambda root, module=None: NoRenderer(), raising=False)
-    neuron.main(["--out", str(tmp_path), "--steps", "1"])
-    assert "graph picture skipped: RuntimeError: no graph renderer found" in capsys.readouterr().out
+    assert "graph picture skipped: no graph renderer found: install Graphviz" in capsys.readouterr().out
+    assert not (tmp_path / "neuron_graph.svg").exists()
 
 
 def test_progress_bar_prints_tenths_when_not_a_terminal():
@@ -93,7 +89,7 @@ def test_progress_bar_prints_tenths_when_not_a_terminal():
     assert len(lines) == 10
 
 
-def test_moons_boundary_without_matplotlib_says_how_to_get_it(tmp_path, capsys, monkeypatch):
+def _no_matplotlib(monkeypatch):
     real_import = builtins.__import__
 
     def no_matplotlib(name, *a, **k):
@@ -102,9 +98,26 @@ def test_moons_boundary_without_matplotlib_says_how_to_get_it(tmp_path, capsys, 
         return real_import(name, *a, **k)
 
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+
+
+def test_moons_without_matplotlib_says_how_to_get_it(tmp_path, capsys, monkeypatch):
+    _no_matplotlib(monkeypatch)
     X, y = nn.make_moons(10, rng=0)
     assert moons.save_boundary(nn.MLP(2, [4, 1], rng=0), X, y, str(tmp_path / "b.png")) is None
-    assert 'pip install -e ".[demos]"' in capsys.readouterr().out
+    moons.main(["--out", str(tmp_path), "--steps", "2", "--points", "10"])
+    out = capsys.readouterr().out
+    assert ('decision-boundary picture skipped: matplotlib is not installed; '
+            'get it with: pip install -e ".[demos]"') in out
+    assert (tmp_path / "moons_mlp.txt").exists() and not (tmp_path / "moons_boundary.png").exists()
+
+
+def test_moons_draws_the_decision_boundary(tmp_path):
+    if not HAVE_MATPLOTLIB:
+        pytest.skip("matplotlib not installed: pip install -e '.[demos]'")
+    X, y = nn.make_moons(10, rng=0)
+    path = str(tmp_path / "b.png")
+    assert moons.save_boundary(nn.MLP(2, [4, 1], rng=0), X, y, path, grid=5) == path
+    assert (tmp_path / "b.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.mark.slow
@@ -116,7 +129,6 @@ def test_moons_mlp_from_a_fixed_seed_reaches_97_percent(tmp_path, capsys):
     model = nn.MLP(2, [16, 16, 1], activation="relu").load(tmp_path / "moons_mlp.txt")
     X, y = nn.make_moons(moons.POINTS, noise=moons.NOISE, rng=0)
     assert moons.final_accuracy(model, X, y) == acc
-    png = tmp_path / "moons_boundary.png"
-    if png.exists():                                   # matplotlib installed (CI: extra "demos")
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the picture is there exactly when matplotlib is (CI installs it: extra "demos")
+    assert (tmp_path / "moons_boundary.png").exists() == HAVE_MATPLOTLIB
     assert math.isfinite(history[-1][0])

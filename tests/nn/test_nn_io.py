@@ -6,6 +6,7 @@ import pickle
 import re
 import struct
 import zlib
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -218,3 +219,106 @@ def test_state_dict_accepts_numpy_scalars_and_0d_arrays():
 def test_load_state_dict_needs_a_mapping():
     with pytest.raises(TypeError, match="dict"):
         Neuron(2, rng=0).load_state_dict([1.0, 2.0, 3.0])
+
+
+# --- line ends, trailing bytes, numbers beyond a float (issue 13, items 11, 12)
+
+def test_a_crlf_copy_loads_bit_exactly(model, saved):
+    # What a Windows or git autocrlf checkout makes of a saved model.
+    saved.write_bytes(saved.read_bytes().replace(b"\n", b"\r\n"))
+    other = MLP(3, [5, 4, 1], activation="relu", rng=12)
+    assert bits(other.load(saved)) == bits(model)
+
+
+def test_the_checksum_is_over_the_lf_text(saved):
+    raw = saved.read_bytes()
+    body = raw[: raw.rindex(b"crc32 ")]
+    assert b"\r" not in raw
+    assert raw.endswith(f"crc32 {zlib.crc32(body):08x}\n".encode())
+
+
+@pytest.mark.parametrize("which", [0, 3, -1])
+def test_mixed_line_ends_are_refused(model, saved, which):
+    lines = saved.read_bytes().split(b"\n")[:-1]
+    crlf = [line + b"\r\n" for line in lines]
+    crlf[which] = lines[which] + b"\n"                  # one line left with LF
+    saved.write_bytes(b"".join(crlf))
+    assert_refused_unchanged(MLP(3, [5, 4, 1], activation="relu", rng=12), saved,
+                             r"mixed line ends \(\d+ of \d+ lines end in CRLF")
+
+
+@pytest.mark.parametrize("extra", [b"\n", b"\n\n", b"  \n", b"\t\n", b"\r\n", b"junk\n", b"\x00",
+                                   b"crc32 00000000\n"])
+def test_bytes_after_the_crc32_line_are_refused(model, saved, extra):
+    saved.write_bytes(saved.read_bytes() + extra)
+    assert_refused_unchanged(MLP(3, [5, 4, 1], activation="relu", rng=12), saved,
+                             "after the closing crc32 line|corrupt|truncated")
+
+
+@pytest.mark.parametrize("extra", [b"\n", b"  \n", b"x"])
+def test_bytes_after_the_crc32_line_are_named(model, saved, extra):
+    saved.write_bytes(saved.read_bytes() + extra)
+    assert_refused_unchanged(MLP(3, [5, 4, 1], activation="relu", rng=12), saved,
+                             rf"{len(extra)} byte\(s\) after the closing crc32 line")
+
+
+def test_a_space_inside_the_crc32_line_is_refused(saved):
+    saved.write_bytes(saved.read_bytes()[:-1] + b" \n")
+    assert_refused_unchanged(MLP(3, [5, 4, 1], activation="relu", rng=12), saved, "corrupt")
+
+
+def test_a_byte_order_mark_is_named(saved):
+    saved.write_bytes(b"\xef\xbb\xbf" + saved.read_bytes())
+    assert_refused_unchanged(MLP(3, [5, 4, 1], activation="relu", rng=12), saved, "byte-order mark")
+
+
+@pytest.mark.parametrize("text,shown", [("1e400", "'1e400'"), ("-1e999", "'-1e999'"),
+                                        ("1" + "0" * 400, r"'1000000000000000000000000000\.\.\.00000000' "
+                                                          r"\(401 characters\)")],
+                         ids=["1e400", "-1e999", "401-digit-int"])
+def test_a_number_beyond_a_float_in_a_file_is_refused(tmp_path, text, shown):
+    # float(text) would silently read it as inf: a value the file does not hold
+    path = tmp_path / "n.txt"
+    Neuron(2, rng=0).save(path)
+    rewrite(path, lambda body: re.sub(r"\nw\.1 \S+", f"\nw.1 {text}", body))
+    assert_refused_unchanged(Neuron(2, rng=1), path,
+                             rf"line 5: parameter 'w\.1' is {shown}, too large for a float")
+
+
+def test_infinities_written_by_save_still_load(tmp_path):
+    n = Neuron(2, rng=0)
+    n.load_state_dict({"w.0": math.inf, "w.1": -math.inf, "b": 0.0})
+    n.save(tmp_path / "n.txt")
+    assert Neuron(2, rng=1).load(tmp_path / "n.txt").state_dict() == n.state_dict()
+
+
+@pytest.mark.parametrize("value,shown", [
+    (10 ** 400, r"about 1e\+400 \(an int of 401 digits\)"),
+    (-10 ** 5000, r"about -1e\+5000 \(an int of 5001 digits\)"),     # too long for repr(int)
+    (Fraction(10 ** 400, 3), r"about 3\.33e\+399 \(a Fraction\)"),
+], ids=["int", "huge-negative-int", "Fraction"])
+def test_a_number_beyond_a_float_in_a_state_dict_is_named(value, shown):
+    n = Neuron(2, rng=0)
+    before = bits(n)
+    match = rf"load_state_dict: entry 'w\.0' is {shown}, too large for a float"
+    with pytest.raises(ValueError, match=match) as info:
+        n.load_state_dict({"w.0": value, "w.1": 1.0, "b": 0.0})
+    assert len(str(info.value)) < 200
+    assert bits(n) == before
+
+
+def test_a_long_double_beyond_a_float_is_refused_and_its_infinity_accepted():
+    n = Neuron(2, rng=0)
+    n.load_state_dict({"w.0": np.longdouble("inf"), "w.1": -np.inf, "b": np.float32("inf")})
+    assert n.state_dict() == {"w.0": math.inf, "w.1": -math.inf, "b": math.inf}
+    big = np.longdouble(10.0) ** 400
+    if np.isinf(big):               # a platform whose long double is a double: big is inf
+        return
+    with pytest.raises(ValueError, match=r"entry 'w\.0' is np\.longdouble\('1e\+400'\), too large"):
+        n.load_state_dict({"w.0": big, "w.1": 1.0, "b": 0.0})
+
+
+def test_bytes_paths_work_for_save_and_load(model, tmp_path):
+    path = os.fsencode(tmp_path / "model.txt")
+    model.save(path)
+    assert bits(MLP(3, [5, 4, 1], activation="relu", rng=12).load(path)) == bits(model)

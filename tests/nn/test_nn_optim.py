@@ -1,8 +1,12 @@
 """SGD and Adam against updates worked out by hand for two steps; no graph
 recorded; bad hyperparameters and parameter lists refused at construction."""
 import math
+import re
+import struct
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from autograd import Value
 from nn import MLP, SGD, Adam
@@ -147,3 +151,122 @@ def test_a_generator_of_parameters_is_accepted():
     model = MLP(2, [2, 1], rng=0)
     opt = Adam(p for p in model.parameters())
     assert len(opt.params) == 9
+
+
+# --- no step writes a non-finite value (issue 13, item 2) -------------------
+# A parameter may hold ±inf (Value, load_state_dict and model files allow it).
+# Each optimizer path must refuse to step it, and refuse an update that
+# overflows, before anything changes: the parameters and the state that the
+# next step reads (momentum buffers, Adam's moments and step count).
+
+PATHS = {
+    "sgd": lambda ps: SGD(ps, lr=0.1),
+    "sgd-momentum": lambda ps: SGD(ps, lr=0.1, momentum=0.9),
+    "sgd-decay": lambda ps: SGD(ps, lr=0.1, weight_decay=0.1),
+    "sgd-momentum-decay": lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1),
+    "adam": lambda ps: Adam(ps, lr=0.1),
+}
+
+
+def bits(ps):
+    return [struct.pack("<d", p.data) for p in ps]
+
+
+def twins(make, datas):
+    """Two optimizers on two equal parameter lists: one gets every step, the
+    other only the steps the first accepted, so any trace a refused step left
+    in the first one's state shows up as a difference later."""
+    a, b = [Value(d) for d in datas], [Value(d) for d in datas]
+    return (make(a), a), (make(b), b)
+
+
+def attempt(first, second, grads):
+    """One step on ``first``; ``second`` takes it only if ``first`` accepted it."""
+    (opt, ps), (opt2, ps2) = first, second
+    for p, q, g in zip(ps, ps2, grads):
+        p.grad = q.grad = g
+    before = bits(ps)
+    try:
+        opt.step()
+    except ValueError as e:
+        assert "no parameter was changed" in str(e)
+        assert bits(ps) == before
+        return e
+    opt2.step()
+    assert all(math.isfinite(p.data) for p in ps), [p.data for p in ps]
+    return None
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize("inf", [math.inf, -math.inf])
+def test_an_infinite_parameter_is_refused_on_every_path(path, inf):
+    first, second = twins(PATHS[path], [1.0, inf, -2.0])
+    attempt(first, second, [0.5, 0.5, 0.5])           # a good step first: the state is not empty
+    err = attempt(first, second, [0.5, 0.5, 0.5])
+    assert err is not None and f"params[1].data is {inf!r}" in str(err)
+    assert first[1][1].data == inf
+    # Once the parameter is finite again, both run on in step: the refused
+    # step changed no momentum buffer, moment or step count.
+    for ps in (first[1], second[1]):
+        ps[1].data = 3.0
+    for grads in ([0.25, -1.0, 2.0], [1.0, 1.0, 1.0]):
+        assert attempt(first, second, grads) is None
+        assert bits(first[1]) == bits(second[1])
+
+
+@pytest.mark.parametrize("make,steps,match", [
+    (lambda ps: SGD(ps, lr=1e10), [[1.0, 1e300]], r"the update for params\[1\] .*overflows"),
+    (lambda ps: SGD(ps, lr=1e-300, weight_decay=1e300), [[0.0, 0.0]],
+     r"the update for params\[0\] \(data 1e\+300, grad 0\.0\) overflows"),
+    # the buffer grows 0 -> 2 -> 2e300 -> overflow on the third step
+    (lambda ps: SGD(ps, lr=1.0, momentum=1e300), [[0.0, 2.0], [0.0, 0.0], [0.0, 0.0]],
+     r"the update for params\[1\] .*overflows"),
+    (lambda ps: Adam(ps, lr=0.1), [[1.0, -1.0], [1.0, 1e200]],
+     r"the second moment \(grad squared\) for params\[1\] .*overflows.*scale the loss"),
+])
+def test_an_update_that_overflows_is_refused(make, steps, match):
+    first, second = twins(make, [1e300, 2.0])
+    for grads in steps[:-1]:
+        assert attempt(first, second, grads) is None
+    err = attempt(first, second, steps[-1])
+    assert err is not None and re.search(match, str(err)), err
+    attempt(first, second, [1.0, -1.0])
+    assert bits(first[1]) == bits(second[1])
+
+
+floats_or_inf = st.floats(allow_nan=False)
+positive = st.floats(min_value=0.0, max_value=1e308, exclude_min=True)
+non_negative = st.one_of(st.just(0.0), positive)
+unit = st.floats(min_value=0.0, max_value=1.0, exclude_max=True)
+optimizers = st.one_of(
+    st.builds(lambda lr, mom, wd: lambda ps: SGD(ps, lr=lr, momentum=mom, weight_decay=wd),
+              positive, non_negative, non_negative),
+    st.builds(lambda lr, b1, b2, eps: lambda ps: Adam(ps, lr=lr, betas=(b1, b2), eps=eps),
+              positive, unit, unit, positive))
+
+
+@settings(max_examples=300, deadline=None)
+@given(optimizers, st.integers(1, 4).flatmap(lambda n: st.tuples(
+    st.lists(floats_or_inf, min_size=n, max_size=n),
+    st.lists(st.lists(st.floats(), min_size=n, max_size=n), min_size=1, max_size=4))))
+def test_no_step_writes_a_non_finite_value_or_leaves_a_trace_when_refused(make, case):
+    datas, steps = case
+    first, second = twins(make, datas)
+    for grads in steps:
+        attempt(first, second, grads)
+        assert bits(first[1]) == bits(second[1])
+
+
+@example(g=4e155)
+@example(g=-2e154)
+@example(g=1e-3)
+@given(st.floats(min_value=1e-3, max_value=4e155) | st.floats(min_value=-4e155, max_value=-1e-3))
+def test_adams_first_step_moves_by_lr_whatever_the_gradients_size(g):
+    # m^ = g and v^ = g^2 on the first step, so the step is lr * g / (|g| + eps):
+    # lr * sign(g) up to eps / |g| <= 1e-5.  A gradient near 1e155 used to make
+    # v / (1 - b2) overflow and the step a silent 0.
+    w = Value(0.0)
+    opt = Adam([w], lr=0.01)
+    w.grad = g
+    opt.step()
+    assert w.data == pytest.approx(-0.01 * math.copysign(1.0, g), rel=2e-5)
