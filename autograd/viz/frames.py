@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from ..engine import Value, topological_order
+from ..registry import chain_rule, nan_gradient_error
 from .dot import Reserve, _check_common, _check_root, _highlighted, _too_big, build
 from .labels import html_text, local_derivs, num, op_expr, text_width
 from .rendering import Picture
@@ -92,15 +93,23 @@ def _steps(order, gradient, digits):
         v = order[i]
         g = grads[i]
         passed = [0.0] * len(v._args)
-        if g != 0.0:  # as backward: a zero gradient passes nothing
-            for k, (a, d) in enumerate(zip(v._args, local_derivs(v))):
-                if type(a) is float:
-                    continue
-                if d is None:
-                    raise ValueError(f"backward_frames: backward through {v.op} at #{i} "
-                                     f"(data {v.data!r}): local derivative is not finite")
-                passed[k] = g * d
-                grads[index[a]] += passed[k]
+        datas = [a if type(a) is float else a.data for a in v._args]
+        try:
+            # The engine's one chain-rule step, so a frame shows exactly what
+            # backward adds (nothing at all for a zero gradient).
+            contribs = chain_rule(v._prim, v.data, datas, g, where="backward_frames: backward")
+        except ValueError as e:
+            raise ValueError(f"{e} (node #{i})") from e
+        for k, (a, c) in enumerate(zip(v._args, contribs)):
+            if type(a) is float:
+                continue
+            j = index[a]
+            total = grads[j] + c
+            if total != total:  # as backward: never a silent NaN gradient
+                raise nan_gradient_error("backward_frames: backward", v._prim, v.data, datas,
+                                         k, g, grads[j])
+            passed[k] = c
+            grads[j] = total
         refs = [f"#{index[a]}" for a in v.parents]
         gets = ", ".join(f"#{index[a]} += {num(p, digits)}"
                          for a, p in zip(v._args, passed) if type(a) is not float)

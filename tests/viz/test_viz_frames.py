@@ -116,3 +116,24 @@ def test_frame_without_renderer_shows_its_own_gradients_as_text(monkeypatch, tmp
     last = frames[1]._repr_mimebundle_()["text/plain"]
     assert first.split("\n")[:2] == ["#1 = #0 * 2  data=6  grad=1", "  [∂ 2] #0 x  data=3  grad=0"]
     assert last.split("\n")[1] == "  [∂ 2] #0 x  data=3  grad=2"
+
+
+def test_frames_refuse_a_nan_gradient_as_backward_does():
+    # inf * 0 on the way back (relu'(-1) = 0 meets an overflowed gradient):
+    # backward refuses it; the frames must not show a NaN either.
+    x = Value(-1.0, label="x")
+    y = (x.relu() * 1e308) * 10.0
+    with pytest.raises(ValueError, match=r"gradient is NaN") as backward_error:
+        y.backward()
+    with pytest.raises(ValueError, match=r"^backward_frames: backward through relu\(-1\.0\): "
+                                         r"gradient is NaN") as frames_error:
+        list(backward_frames(y))
+    assert str(backward_error.value).split("through")[1] == str(frames_error.value).split("through")[1]
+
+
+def test_frames_pass_nothing_for_a_zero_gradient_as_backward_does():
+    x = Value(0.0, label="x")
+    y = x.sqrt() * 0.0          # sqrt'(0) is infinite, but its incoming gradient is 0
+    y.backward()
+    frames = list(backward_frames(y))
+    assert frames[-1].grads[x] == x.grad == 0.0
