@@ -178,8 +178,8 @@ def render(graph: Any, format: str = "svg",
         True
     """
     source = _source(graph, "render")
+    _check_format(format, "render")      # bad arguments first, before any lookup
     exe = find_renderer(renderer)
-    _check_format(format, "render")
     out = _run(exe, [f"-T{format}"], source.encode("utf-8"), "render")
     return out.decode("utf-8") if format in _TEXT_FORMATS else out
 

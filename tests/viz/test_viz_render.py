@@ -99,6 +99,15 @@ def test_bad_renderer_arguments(tmp_path):
         render("digraph {}", format="svg; rm")
 
 
+def test_a_bad_format_is_refused_before_any_renderer_is_looked_up(monkeypatch):
+    # With no renderer at all, the argument error must still be the one reported.
+    from autograd.viz import rendering
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setattr(rendering, "_script_dirs", lambda: [])
+    with pytest.raises(ValueError, match="format"):
+        render("digraph {}", format="svg; rm")
+
+
 def test_renderer_error_is_reported():
     require("dot")
     with pytest.raises(RuntimeError, match="failed"):
