@@ -132,6 +132,10 @@ def save(model: Module, path: PathLike) -> None:
     path = _check_path(path, "save")
     data = _encode(model)
     folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        # Else mkstemp's error names the temporary file, which the user never chose.
+        raise FileNotFoundError(f"save({os.fspath(path)!r}): the folder {folder!r} does not exist; "
+                                "create it first (os.makedirs(folder, exist_ok=True))")
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:

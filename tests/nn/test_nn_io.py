@@ -322,3 +322,10 @@ def test_bytes_paths_work_for_save_and_load(model, tmp_path):
     path = os.fsencode(tmp_path / "model.txt")
     model.save(path)
     assert bits(MLP(3, [5, 4, 1], activation="relu", rng=12).load(path)) == bits(model)
+
+
+def test_save_into_a_missing_folder_names_the_folder_not_a_temporary_file(model, tmp_path):
+    target = tmp_path / "no-such-folder" / "model.txt"
+    with pytest.raises(FileNotFoundError, match=r"no-such-folder' does not exist; create it first"):
+        model.save(target)
+    assert not (tmp_path / "no-such-folder").exists()
