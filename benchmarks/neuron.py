@@ -1,9 +1,9 @@
-"""Workload (d): the design document's leaky-ReLU neuron, dJ/dw and dJ/db.
+"""Workload (d): the leaky-ReLU neuron of ``docs/neuron-gradient.md``, dJ/dw and dJ/db.
 
 ``J = 1/2 * sum((leaky_relu(X w + b) - y) ** 2)`` over a batch of 100,000 rows
 by 5 features: chaingrad eager (one graph over the whole batch), chaingrad
-compiled (traced once, run on the columns) and the document's numpy closed
-form (``nn.reference.NumpyNeuron``), all from the same weights.
+compiled (traced once, run on the columns) and the reference neuron's numpy
+closed form (``nn.reference.NumpyNeuron``), all from the same weights.
 """
 import numpy as np
 

@@ -1,14 +1,14 @@
-"""The design document's neuron, with the engine doing the calculus.
+"""One leaky-ReLU neuron, with the engine doing the calculus.
 
     python -m demos.neuron [--out out] [--seed 0] [--steps 500] [--lr 0.001]
 
-Takes the document's X (4x5) and y, builds its numpy neuron
-(``nn.NumpyNeuron``) and an engine neuron (``nn.Neuron``) with the very same
-weights; prints the forward pass, the document's closed-form gradient and the
-engine's gradient side by side with their largest difference; trains the
-engine neuron with plain gradient descent (``nn.SGD``), printing the loss as
-it falls; and writes the neuron's computational graph as SVG when a graph
-renderer is available.
+Takes the reference's data X (4x5) and y, builds the reference neuron in
+numpy (``nn.NumpyNeuron``) and an engine neuron (``nn.Neuron``) with the very
+same weights; prints the forward pass, the closed-form gradient derived in
+``docs/neuron-gradient.md`` and the engine's gradient side by side with their
+largest difference; trains the engine neuron with plain gradient descent
+(``nn.SGD``), printing the loss as it falls; and writes the neuron's
+computational graph as SVG when a graph renderer is available.
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def _fmt(a: object) -> str:
 
 
 def loss_of(neuron: Neuron) -> autograd.Value:
-    """The document's J = 1/2 * sum((a - y)^2) over its four rows, as a graph.
+    """J = 1/2 * sum((a - y)^2) over the reference's four rows, as a graph.
 
     Example:
         >>> from nn import Neuron, NumpyNeuron
@@ -78,7 +78,8 @@ def compare(ref: NumpyNeuron, neuron: Neuron) -> tuple[autograd.Value, float]:
     dw = np.array([p.grad for p in neuron.w])
     db = neuron.b.grad
     print(f"\nJ = 1/2 * sum((a - y)^2) = {J.data!r}")
-    print("gradient of J (closed form, the document's gradient_of_J, plus dJ/db)")
+    print("gradient of J: the closed form (NumpyNeuron.gradients, derived in docs/neuron-gradient.md)"
+          " and the engine")
     print("  dJ/dw closed form:", _fmt(dw_ref), f"  dJ/db: {float(db_ref)!r}")
     print("  dJ/dw engine     :", _fmt(dw), f"  dJ/db: {db!r}")
     diff = max(np.max(np.abs(dw - dw_ref)), abs(db - db_ref))
@@ -151,7 +152,7 @@ def main(argv: list[str] | None = None) -> tuple[float, list[float]]:
         >>> import tempfile
         >>> from demos.neuron import main
         >>> diff, losses = main(["--out", tempfile.mkdtemp(), "--steps", "1"])  # doctest: +ELLIPSIS
-        the document's neuron: ...
+        the reference neuron (nn.NumpyNeuron): ...
         >>> len(losses)
         2
     """
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> tuple[float, list[float]]:
 
     ref = NumpyNeuron(X.shape, rng=args.seed)
     neuron = Neuron.from_numpy(ref)
-    print("the document's neuron: w =", _fmt(ref.w), f" b = {ref.b!r}  alpha = {ref.alpha}")
+    print("the reference neuron (nn.NumpyNeuron): w =", _fmt(ref.w), f" b = {ref.b!r}  alpha = {ref.alpha}")
     J, diff = compare(ref, neuron)
     write_graph(J, neuron, out_dir(args.out))
     losses = train(neuron, args.steps, args.lr)

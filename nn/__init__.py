@@ -3,7 +3,8 @@
 Models (:class:`Neuron`, :class:`Layer`, :class:`MLP`) are made of Values, so
 ``loss.backward()`` fills every parameter's ``.grad``; losses take lists of
 Values; optimizers update ``.data`` in place.  :class:`NumpyNeuron` is the
-design document's closed-form numpy neuron the engine is checked against.
+reference neuron the engine is checked against: one leaky-ReLU neuron in plain
+numpy, with the closed-form gradient derived in ``docs/neuron-gradient.md``.
 
 Example:
     >>> import nn

@@ -105,8 +105,9 @@ def _layer_forward(neurons: Sequence[Neuron], ext: list[Value | float]) -> list[
 class Neuron(Module):
     """One neuron: ``activation(w . x + b)`` as one ``dot`` node plus the activation.
 
-    ``activation`` is ``"leaky_relu"`` (default; slope ``alpha`` below 0 and,
-    as the design document's code, derivative 1 at 0), ``"relu"``,
+    ``activation`` is ``"leaky_relu"`` (default; slope ``alpha`` below 0 and
+    derivative 1 at 0, the convention of the reference neuron ``nn.NumpyNeuron``
+    explained in ``docs/neuron-gradient.md``), ``"relu"``,
     ``"tanh"``, ``"sigmoid"`` or ``"linear"``.  Call it on a sequence of
     ``nin`` numbers or Values; it returns a Value.
 
@@ -182,7 +183,7 @@ class Neuron(Module):
             return z
         return _METHOD[act](z)
 
-    # -- the design document's numpy neuron, both ways ----------------------
+    # -- the reference neuron (nn.NumpyNeuron), both ways ---------------------
     @classmethod
     def from_numpy(cls, ref: NumpyNeuron) -> Neuron:
         """A leaky-ReLU ``Neuron`` with exactly the weights, bias and alpha of a

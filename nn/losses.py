@@ -63,7 +63,9 @@ def _label(t: Value | float, i: int, where: str, allowed: set[float]) -> float:
 
 
 def squared_error(outputs: Batch, targets: Batch) -> Value:
-    """The design document's J: ``1/2 * sum((a - y) ** 2)`` over the batch.
+    """Half the sum of squared errors, ``J = 1/2 * sum((a - y) ** 2)`` over the batch.
+
+    This is the loss J whose gradient ``docs/neuron-gradient.md`` derives.
 
     Example:
         >>> from autograd import Value

@@ -1,14 +1,16 @@
-"""The design document's numpy neuron: the independent truth ``nn`` is checked against.
+"""The reference neuron in plain numpy: the independent truth ``nn`` is checked against.
 
-:class:`NumpyNeuron` keeps the document's attribute and method names and its
-behaviour (weights and bias drawn uniformly from [0, 1), leaky ReLU through
-``np.maximum(alpha * z, z)``, derivative ``np.where(z < 0, alpha, 1)``, the
-closed-form batch gradient ``np.dot(error * lrelu'(z), x)``).  Two additions:
-a seedable generator, and :meth:`NumpyNeuron.gradients`, which also returns
-the bias gradient the document leaves out.  It is plain numpy and imports
-nothing from the engine, so agreeing with it means something.
+:class:`NumpyNeuron` is one leaky-ReLU neuron computing the closed-form
+gradient derived in ``docs/neuron-gradient.md``: weights and bias drawn
+uniformly from [0, 1), leaky ReLU through ``np.maximum(alpha * z, z)``,
+derivative ``np.where(z < 0, alpha, 1)`` (1 at z = 0, the convention chaingrad
+uses too), the closed-form batch gradient ``np.dot(error * lrelu'(z), x)``.
+:meth:`NumpyNeuron.gradient_of_J` returns dJ/dw only;
+:meth:`NumpyNeuron.gradients` also returns the bias gradient dJ/db, and the
+generator can be seeded.  It is plain numpy and imports nothing from the
+engine, so agreeing with it means something.
 
-The loss is the document's ``J = 1/2 * sum((a - y) ** 2)`` over the batch.
+The loss is ``J = 1/2 * sum((a - y) ** 2)`` over the batch.
 
 Example:
     >>> import numpy as np
@@ -32,11 +34,11 @@ __all__ = ["NumpyNeuron"]
 
 
 class NumpyNeuron:
-    """The document's single leaky-ReLU neuron, vectorised over a batch.
+    """The reference neuron: one leaky-ReLU neuron, vectorised over a batch.
 
     ``input_size`` is a shape tuple whose last entry is the number of inputs
-    (the document passes ``X.shape``); ``rng`` is ``None`` (fresh entropy, as
-    the document), an int seed, or a ``numpy.random.Generator``.
+    (pass ``X.shape``); ``rng`` is ``None`` (fresh entropy, the default), an
+    int seed, or a ``numpy.random.Generator``.
 
     Example:
         >>> from nn.reference import NumpyNeuron
@@ -60,7 +62,7 @@ class NumpyNeuron:
         self.alpha = 0.01
 
     def leaky_relu(self, vector: np.ndarray) -> np.ndarray:
-        """The document's activation: ``np.maximum(alpha * z, z)``.
+        """The activation, leaky ReLU: ``np.maximum(alpha * z, z)``.
 
         Example:
             >>> import numpy as np
@@ -71,7 +73,8 @@ class NumpyNeuron:
         return np.maximum(self.alpha * vector, vector)
 
     def derivative_of_leaky_relu(self, vector: np.ndarray) -> np.ndarray:
-        """alpha where z < 0, 1 elsewhere (1 at z == 0, as the document's code).
+        """alpha where z < 0, 1 elsewhere: ``np.where(z < 0, alpha, 1)``, so 1 at z == 0
+        (the convention chaingrad's ``leaky_relu`` uses; see ``docs/neuron-gradient.md``).
 
         Example:
             >>> import numpy as np
@@ -79,8 +82,8 @@ class NumpyNeuron:
             >>> NumpyNeuron((1,), rng=0).derivative_of_leaky_relu(np.array([-2.0, 0.0, 3.0])).tolist()
             [0.01, 1.0, 1.0]
         """
-        # The document writes np.asarray(vector, copy=True); np.array is the same
-        # on every numpy version (asarray's copy= needs numpy 2).
+        # np.array rather than np.asarray(vector, copy=True): the same copy, but
+        # asarray's copy= needs numpy 2 and np.array works on every version.
         derivative = np.array(vector, copy=True)
         return np.where(derivative < 0, self.alpha, 1)
 

@@ -24,8 +24,8 @@ def test_mlp_mse_matches_eager():
                          X[:, 0], X[:, 1], Y)
 
 
-def test_design_document_neuron_matches_its_numpy_closed_form():
-    # The design document's neuron: a = leaky_relu(w.x + b), J = 1/2 (a - y)^2,
+def test_leaky_relu_neuron_matches_its_numpy_closed_form():
+    # The neuron of docs/neuron-gradient.md: a = leaky_relu(w.x + b), J = 1/2 (a - y)^2,
     # dJ/dw = sum((a - y) * slope(z) * x), dJ/db = sum((a - y) * slope(z)).
     alpha = 0.01
     w = [Value(v) for v in RNG.uniform(0, 1, 5)]

@@ -14,7 +14,7 @@ def vals(xs):
     return [Value(x) for x in xs]
 
 
-def test_squared_error_is_the_documents_J_with_gradient_a_minus_y():
+def test_squared_error_is_half_the_sum_of_squares_with_gradient_a_minus_y():
     a = vals([1.0, -2.0, 3.5])
     y = [0.0, 1.0, 3.0]
     J = nn.squared_error(a, y)

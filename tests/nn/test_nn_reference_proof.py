@@ -1,6 +1,6 @@
-"""The engine's gradients for a leaky-ReLU neuron equal the design document's
-closed form (nn.reference.NumpyNeuron), on the document's own data and on
-random batches.
+"""The engine's gradients for a leaky-ReLU neuron equal the closed form derived
+in docs/neuron-gradient.md, as the reference neuron (nn.reference.NumpyNeuron)
+computes it, on the reference's data X (4x5) and y and on random batches.
 
 How close is "equal"?  The engine adds a row's terms in operand order and the
 batch's contributions in backward order; numpy's BLAS dot adds them in its own
@@ -23,8 +23,9 @@ import nn
 from autograd import Value
 from nn import Neuron, NumpyNeuron
 
-# The design document's data, verbatim.
-X_DOC = np.array(
+# The reference's data X (4x5) and y: the batch docs/neuron-gradient.md works
+# through by hand and demos.neuron uses.
+X_REF = np.array(
     [
         [-1, 2, 3, 13, 17],
         [4, -5, 6, 14, 18],
@@ -33,7 +34,7 @@ X_DOC = np.array(
     ],
     dtype=np.float64,
 )
-Y_DOC = np.array([100, 200, 300, 400], dtype=np.float64)
+Y_REF = np.array([100, 200, 300, 400], dtype=np.float64)
 REL = 1e-12
 
 
@@ -59,7 +60,7 @@ def scales(ref, X, y):
 
 def assert_matches_closed_form(ref, X, y):
     dw_ref, db_ref = ref.gradients(y, X)
-    np.testing.assert_array_equal(dw_ref, ref.gradient_of_J(y, X))  # the document's own method
+    np.testing.assert_array_equal(dw_ref, ref.gradient_of_J(y, X))  # gradient_of_J: dJ/dw only
     dw, db, _, _ = engine_gradients(ref, X, y)
     scale_w, scale_b = scales(ref, X, y)
     err_w = np.abs(dw - dw_ref)
@@ -67,39 +68,39 @@ def assert_matches_closed_form(ref, X, y):
     assert abs(db - db_ref) <= REL * scale_b
 
 
-def test_numpy_neuron_reproduces_the_documents_printed_output():
-    # The document prints w (8 decimals), z and the gradient for one unseeded run,
-    # but not b; z_0 = X_0 . w + b recovers it.  Everything else must then agree
-    # to the printed precision.
-    ref = NumpyNeuron(X_DOC.shape, rng=0)
+def test_numpy_neuron_reproduces_a_recorded_run_of_the_reference_code():
+    # Numbers printed by one unseeded run of the reference code: w (8 decimals),
+    # z and the gradient, but not b; z_0 = X_0 . w + b recovers it.  Everything
+    # else must then agree to the printed precision.
+    ref = NumpyNeuron(X_REF.shape, rng=0)
     ref.w = np.array([0.92542368, 0.63684431, 0.63029109, 0.48955112, 0.96805626])
-    ref.b = 25.99848804 - X_DOC[0] @ ref.w
-    np.testing.assert_allclose(ref._get_linear_transformation(X_DOC),
+    ref.b = 25.99848804 - X_REF[0] @ ref.w
+    np.testing.assert_allclose(ref._get_linear_transformation(X_REF),
                                [25.99848804, 29.51617692, 32.5746651, -5.27553477], atol=2e-7)
-    np.testing.assert_allclose(ref.forward(X_DOC),
+    np.testing.assert_allclose(ref.forward(X_REF),
                                [25.99848804, 29.51617692, 32.5746651, -0.05275535], atol=2e-7)
     np.testing.assert_allclose(
-        ref.gradient_of_J(y_true=Y_DOC, x=X_DOC),
+        ref.gradient_of_J(y_true=Y_REF, x=X_REF),
         [-2439.9058491, -1478.99239077, 1113.91420904, -7424.18164295, -9327.80533079], rtol=1e-7)
-    assert_matches_closed_form(ref, X_DOC, Y_DOC)
+    assert_matches_closed_form(ref, X_REF, Y_REF)
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_engine_equals_closed_form_on_the_documents_data(seed):
-    ref = NumpyNeuron(X_DOC.shape, rng=seed)
-    assert_matches_closed_form(ref, X_DOC, Y_DOC)
+def test_engine_equals_closed_form_on_the_reference_data(seed):
+    ref = NumpyNeuron(X_REF.shape, rng=seed)
+    assert_matches_closed_form(ref, X_REF, Y_REF)
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_engine_equals_closed_form_with_negative_rows_on_the_documents_data(seed):
-    # The document's init (weights in [0, 1)) leaves most rows at z > 0; mixed
+def test_engine_equals_closed_form_with_negative_rows_on_the_reference_data(seed):
+    # NumpyNeuron's init (weights in [0, 1)) leaves most rows at z > 0; mixed
     # signs plus a bias that puts the smallest z at -1 send rows to the alpha side.
-    ref = NumpyNeuron(X_DOC.shape, rng=seed)
+    ref = NumpyNeuron(X_REF.shape, rng=seed)
     ref.w = ref.w - 0.6
-    ref.b = ref.b - (ref._get_linear_transformation(X_DOC).min() + 1.0)
-    z = ref._get_linear_transformation(X_DOC)
+    ref.b = ref.b - (ref._get_linear_transformation(X_REF).min() + 1.0)
+    z = ref._get_linear_transformation(X_REF)
     assert (z < 0).any() and (z > 0).any()
-    assert_matches_closed_form(ref, X_DOC, Y_DOC)
+    assert_matches_closed_form(ref, X_REF, Y_REF)
 
 
 SHAPES = [(1, 1), (3, 2), (17, 5), (64, 10), (200, 3), (500, 20), (1000, 50)]
@@ -148,29 +149,31 @@ def test_engine_equals_closed_form_with_rows_at_exactly_zero(seed, m, n):
     assert np.all(z[ties] == 0.0)
     _, _, z_engine, _ = engine_gradients(ref, X, y)
     assert np.all(z_engine[ties] == 0.0)       # the engine's dot sees the same tie
-    # At z == 0 both sides use slope 1 (the document's code; the README's kink table).
+    # At z == 0 both sides use slope 1: the reference code's convention,
+    # np.where(z < 0, alpha, 1), which the engine's leaky_relu shares
+    # (docs/neuron-gradient.md, "The derivative at z = 0").
     assert np.all(ref.derivative_of_leaky_relu(z)[ties] == 1.0)
     assert_matches_closed_form(ref, X, y)
 
 
-# --- the document's numpy code, run on object arrays of Values -------------
+# --- the reference's numpy code, run on object arrays of Values ------------
 
 def object_array_gradients(ref, X, y):
     w = np.array([Value(v) for v in ref.w], dtype=object)
     b = Value(ref.b)
-    z = np.dot(X, w) + b                             # the document's linear transformation
-    a = np.maximum(ref.alpha * z, z)                 # the document's leaky_relu
+    z = np.dot(X, w) + b                             # NumpyNeuron._get_linear_transformation
+    a = np.maximum(ref.alpha * z, z)                 # NumpyNeuron.leaky_relu
     J = 0.5 * np.sum((a - y) ** 2)
     J.backward()
     return np.array([p.grad for p in w]), b.grad, np.array([v.data for v in a])
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_documents_code_on_object_arrays_is_a_drop_in(seed):
+def test_reference_code_on_object_arrays_is_a_drop_in(seed):
     rng = np.random.default_rng(seed)
     m, n = [(4, 5), (30, 3), (200, 10), (50, 50)][seed % 4]
-    X = X_DOC if seed == 0 else rng.normal(0.0, 3.0, (m, n))
-    y = Y_DOC if seed == 0 else rng.normal(0.0, 5.0, X.shape[0])
+    X = X_REF if seed == 0 else rng.normal(0.0, 3.0, (m, n))
+    y = Y_REF if seed == 0 else rng.normal(0.0, 5.0, X.shape[0])
     ref = NumpyNeuron(X.shape, rng=seed)
     ref.w = ref.w - (0 if seed == 0 else 0.5)
     z = ref._get_linear_transformation(X)
@@ -183,13 +186,15 @@ def test_documents_code_on_object_arrays_is_a_drop_in(seed):
     assert abs(db - db_ref) <= REL * scale_b
 
 
-def test_documents_code_on_object_arrays_at_a_tie_takes_the_alpha_branch():
-    """At z == 0 exactly, np.maximum(alpha * z, z) returns its FIRST argument
-    (numpy keeps the first on ties), so the graph goes through alpha * z and
-    the gradient uses slope alpha: the document's prose (alpha for z <= 0).
-    The document's derivative code, NumpyNeuron and the engine's leaky_relu use
-    slope 1 there.  Both are valid subgradients; this records which one each
-    path takes, with the expected values worked out by hand.
+def test_reference_code_on_object_arrays_at_a_tie_takes_the_alpha_branch():
+    """The leaky ReLU has no derivative at z == 0, so a convention is needed
+    there (docs/neuron-gradient.md, "The derivative at z = 0"): NumpyNeuron's
+    derivative code, np.where(z < 0, alpha, 1), and the engine's leaky_relu
+    pick 1 (PyTorch picks alpha).  At z == 0 exactly, np.maximum(alpha * z, z)
+    returns its FIRST argument (numpy keeps the first on ties), so on object
+    arrays the graph goes through alpha * z and the gradient uses slope alpha.
+    Both are valid subgradients; this records which one each path takes, with
+    the expected values worked out by hand.
     """
     ref = NumpyNeuron((1, 2), rng=0)
     ref.w = np.array([1.0, 0.5]); ref.b = -0.5; ref.alpha = 0.01
@@ -221,7 +226,7 @@ def test_to_numpy_refuses_other_activations():
         Neuron(3, activation="tanh", rng=0).to_numpy()
 
 
-def test_numpy_neuron_is_seedable_and_follows_the_documents_init():
+def test_numpy_neuron_is_seedable_and_draws_its_init_from_0_1():
     a, b = NumpyNeuron((4, 5), rng=7), NumpyNeuron((4, 5), rng=7)
     assert a.w.tolist() == b.w.tolist() and a.b == b.b
     assert np.all((0 <= a.w) & (a.w < 1)) and 0 <= a.b < 1 and a.alpha == 0.01
