@@ -104,12 +104,12 @@ def _steps(order, gradient, digits):
             if type(a) is float:
                 continue
             j = index[a]
-            total = grads[j] + c
-            if total != total:  # as backward: never a silent NaN gradient
+            summed = grads[j] + c
+            if summed != summed:  # as backward: never a silent NaN gradient
                 raise nan_gradient_error("backward_frames: backward", v._prim, v.data, datas,
                                          k, g, grads[j])
             passed[k] = c
-            grads[j] = total
+            grads[j] = summed
         refs = [f"#{index[a]}" for a in v.parents]
         gets = ", ".join(f"#{index[a]} += {num(p, digits)}"
                          for a, p in zip(v._args, passed) if type(a) is not float)

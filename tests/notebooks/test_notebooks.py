@@ -6,11 +6,13 @@ numbers against independent truth (hand-derived values, finite differences,
 ``nn.NumpyNeuron``).  The committed copy must have the outputs of a fresh run:
 every code cell has an output, none is an error, and the text each cell shows
 equals what it shows now (numbers within 1e-6 relative, so that the last bits
-of a float may differ between machines).  ``python -m notebooks.run``
+of a float may differ between machines; in a cell tagged ``timing``, which
+measures speed, the text with its numbers left out).  ``python -m notebooks.run``
 re-executes and saves them.
 """
 from __future__ import annotations
 
+import copy
 import doctest
 import importlib.util
 import pathlib
@@ -72,6 +74,15 @@ def _same_text(committed, fresh):
     return True
 
 
+def _same_shape(committed, fresh):
+    """Equal text once every number is left out (a timing cell's numbers differ on every run)."""
+    return NUMBER.sub("#", committed) == NUMBER.sub("#", fresh)
+
+
+def _is_timing(cell):
+    return "timing" in cell.get("metadata", {}).get("tags", [])
+
+
 def test_there_are_three_notebooks():
     assert NOTEBOOKS[:3] == ["01-backprop-by-hand.ipynb", "02-train-an-mlp.ipynb",
                              "03-inside-the-engine.ipynb"], NOTEBOOKS
@@ -105,11 +116,23 @@ def test_notebook_executes_and_shows_what_is_committed(name):
     assert seconds < BUDGET_SECONDS, f"notebooks/{name} took {seconds:.0f} s"
     old, new = _code_cells(committed), _code_cells(fresh)
     assert [c.source for c in old] == [c.source for c in new]
-    stale = [i for i, (a, b) in enumerate(zip(old, new)) if not _same_text(_shown_text(a), _shown_text(b))]
+    stale = [i for i, (a, b) in enumerate(zip(old, new))
+             if not (_same_shape if _is_timing(b) else _same_text)(_shown_text(a), _shown_text(b))]
     assert not stale, (
         f"notebooks/{name}: code cells {stale} show other text than the committed outputs, e.g.\n"
         f"committed: {_shown_text(old[stale[0]])!r}\nnow:       {_shown_text(new[stale[0]])!r}\n"
         "Run python -m notebooks.run and commit the result.")
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_committed_notebook_is_tidy(name):
+    # What notebooks.run saves is tidied (no memory address, no random stepper
+    # id), so re-running an unchanged notebook leaves git clean.
+    committed = nbformat.read(str(FOLDER / name), as_version=4)
+    tidied = copy.deepcopy(committed)
+    _runner().tidy(tidied, name)
+    assert tidied == committed, (f"notebooks/{name} was saved without notebooks.run's tidy: "
+                                 "run python -m notebooks.run and commit the result.")
 
 
 def test_a_failing_cell_fails_the_run(tmp_path):
@@ -130,6 +153,8 @@ def test_output_comparison_has_teeth():
     assert not _same_text("loss 0.3323\n", "loss 0.3324\n")
     assert not _same_text("accuracy 100%\n", "accuracy 99%\n")
     assert not _same_text("engine [1. 2.]\n", "closed [1. 2.]\n")
+    assert _same_shape("plain 2.10 ms, fast 0.47 ms: 4.5x\n", "plain 1.90 ms, fast 0.52 ms: 3.7x\n")
+    assert not _same_shape("fast 0.47 ms: 4.5x\n", "fast 0.47 s: 4.5x\n")
 
 
 def test_runner_docstring_examples():

@@ -71,6 +71,7 @@ def test_each_frame_shows_what_the_node_passes():
     assert shown["x"] == -1.0 and shown["y"] == 1.5
     first = {lab: g for lab, d, g in values(frames[0].source).values()}
     assert first["x"] == 0.0 and "Step 0 of 2" in frames[0].source
+    assert [f"Step {k} of 2:" in f.source for k, f in enumerate(frames)] == [True] * 3
 
 
 def test_square_passes_twice():
