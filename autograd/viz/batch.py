@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..engine import Value
+from .graph import is_value
 
 __all__ = ["Batch", "find_batch"]
 
@@ -72,7 +73,7 @@ def _terms(v, uses):
     cur = v
     while True:
         first = cur._args[0]
-        if isinstance(first, Value) and first._prim is not None and first._prim.name == "add" \
+        if is_value(first) and first._prim is not None and first._prim.name == "add" \
                 and uses.get(first, 0) == 1:
             below.append(first)
             cur = first
@@ -80,9 +81,9 @@ def _terms(v, uses):
             break
     if not below:
         return None
-    terms = [a for a in cur._args if isinstance(a, Value)]
+    terms = [a for a in cur._args if is_value(a)]
     for node in reversed([v, *below[:-1]]):     # bottom up: each adds its second operand
-        terms += [a for a in node._args[1:] if isinstance(a, Value)]
+        terms += [a for a in node._args[1:] if is_value(a)]
     return (terms, below) if len(terms) >= 3 else None
 
 

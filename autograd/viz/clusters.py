@@ -44,6 +44,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import Value
+from .graph import is_value
 
 __all__ = ["assign_clusters", "collapse_groups", "param_labels"]
 
@@ -103,7 +104,7 @@ def assign_clusters(order: list[Value], module: Any
         except (TypeError, ValueError):
             raise TypeError("draw_dot: module.named_parameters() must yield (name, Value) "
                             f"pairs, got {item!r}") from None
-        if not isinstance(name, str) or not isinstance(p, Value):
+        if not isinstance(name, str) or not is_value(p):
             raise TypeError("draw_dot: module.named_parameters() must yield (name, Value) "
                             f"pairs, got ({name!r}, {type(p).__name__})")
         param_of.setdefault(p, _owner(name, modules))

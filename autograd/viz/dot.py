@@ -26,9 +26,10 @@ from typing import Any, NamedTuple
 
 import graphviz
 
-from ..engine import Value, _sequence, topological_order
+from ..engine import Value, _sequence
 from .batch import find_batch
 from .clusters import assign_clusters, collapse_groups, param_labels
+from .graph import graph_order, is_value
 from .labels import grad_colour, html_text, local_derivs, num, op_expr, text_width
 from .rendering import Picture
 from .sizes import Shape, estimate
@@ -57,7 +58,7 @@ class Reserve(NamedTuple):
 
 
 def _check_root(root, what):
-    if not isinstance(root, Value):
+    if not is_value(root):
         raise TypeError(f"{what}: root must be a Value, got {type(root).__name__} {root!r}")
 
 
@@ -84,11 +85,11 @@ def _highlighted(order, highlight, what):
     """Nodes on a path from any of ``highlight`` to the root."""
     if highlight is None:
         return set()
-    starts = ([highlight] if isinstance(highlight, Value)
+    starts = ([highlight] if is_value(highlight)
               else _sequence(highlight, what, "highlight", "a Value or Values"))
     members = set(order)
     for s in starts:
-        if not isinstance(s, Value):
+        if not is_value(s):
             raise TypeError(f"{what}: highlight must be a Value or Values, got {type(s).__name__}")
         if s not in members:
             raise ValueError(f"{what}: highlight Value {s!r} is not in the root's graph")
@@ -375,7 +376,7 @@ def draw_dot(root: Value, rankdir: str = "LR", *, format: str = "svg", highlight
                          f"got {max_size!r}")
     if batch not in (None, True, False):
         raise ValueError(f"draw_dot: batch must be None, True or False, got {batch!r}")
-    order = topological_order(root)
+    order = graph_order(root)
     where = clusters = names = None
     if module is not None:
         where, clusters = assign_clusters(order, module)

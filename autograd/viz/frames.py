@@ -30,9 +30,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from ..engine import Value, topological_order
+from ..engine import Value
 from ..registry import chain_rule, nan_gradient_error
 from .dot import Reserve, _check_common, _check_root, _highlighted, _too_big, build
+from .graph import graph_order
 from .labels import html_text, local_derivs, num, op_expr, text_width
 from .rendering import Picture
 from .text import to_text
@@ -70,7 +71,7 @@ def backward_frames(root: Value, rankdir: str = "LR", *, gradient: float = 1.0,
         raise ValueError(f"backward_frames: digits must be an int from 1 to 17, got {digits!r}")
     if isinstance(gradient, bool) or not isinstance(gradient, (int, float)) or gradient != gradient:
         raise ValueError(f"backward_frames: gradient must be a real number, got {gradient!r}")
-    order = topological_order(root)
+    order = graph_order(root)
     if len(order) > max_nodes:
         raise _too_big("backward_frames", len(order), max_nodes, module_hint=False)
     on_path = _highlighted(order, highlight, "backward_frames")

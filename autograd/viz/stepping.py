@@ -39,6 +39,7 @@ from typing import Any
 
 from ..engine import Value
 from .frames import backward_frames
+from .graph import is_value
 from .rendering import render_many
 
 __all__ = ["Stepper", "stepper", "page"]
@@ -132,7 +133,7 @@ def _inline(svg, prefix):
 
 
 def _names(highlight):
-    vals = [highlight] if isinstance(highlight, Value) else list(highlight)
+    vals = [highlight] if is_value(highlight) else list(highlight)
     return ", ".join(v.label or "that input" for v in vals)
 
 

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import Value, topological_order
+from ..engine import Value
+from .graph import graph_order, is_value
 from .labels import local_derivs, num, op_expr, plain_text
 
 __all__ = ["to_text"]
@@ -41,7 +42,7 @@ def to_text(root: Value, max_indent: int = 32, digits: int = 4, _grads: Any = No
           [∂ 0.94] #1 = #0 ** 2  data=0.25  grad=0
             [∂ 1] #0 x  data=0.5  grad=0
     """
-    if not isinstance(root, Value):
+    if not is_value(root):
         raise TypeError(f"to_text: root must be a Value, got {type(root).__name__} {root!r}")
     if type(max_indent) is not int or max_indent < 0:
         raise ValueError(f"to_text: max_indent must be an int >= 0, got {max_indent!r}")
@@ -49,7 +50,7 @@ def to_text(root: Value, max_indent: int = 32, digits: int = 4, _grads: Any = No
         raise ValueError(f"to_text: digits must be an int from 1 to 17, got {digits!r}")
     grad = (lambda v: v.grad) if _grads is None else _grads.__getitem__
     # Numbers are positions in topological order, as in draw_dot's pictures.
-    ids = {v: i for i, v in enumerate(topological_order(root))}
+    ids = {v: i for i, v in enumerate(graph_order(root))}
     printed = set()
     lines = []
     # Explicit stack of (node, depth, edge text): iterative, any depth.
