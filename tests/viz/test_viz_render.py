@@ -2,6 +2,7 @@
 rendering through both, the picture's own render()/view()/pipe() going through
 that lookup, and the Jupyter display with and without a renderer."""
 import os
+import shutil
 import xml.etree.ElementTree as ET
 
 import graphviz
@@ -116,7 +117,11 @@ def test_renderer_error_is_reported():
 
 def _only_graphviz_pure(monkeypatch, tmp_path):
     """PATH holds graphviz-pure and nothing else; the scripts folder is not searched."""
-    real = require("graphviz-pure")
+    require("graphviz-pure")
+    # The program pip installed for this interpreter, not a version manager's
+    # shim found on PATH (a shim is a shell script that needs PATH to run).
+    real = next(filter(None, (shutil.which("graphviz-pure", path=d)
+                              for d in viz_render._script_dirs())), None) or require("graphviz-pure")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "graphviz-pure").symlink_to(real)
