@@ -5,8 +5,8 @@ lines: a node records its primitive and operands; ``backward`` walks the
 graph from the output back in reverse topological order and applies
 :func:`~autograd.registry.chain_rule` at every node.  This module computes
 the same values and the same gradients (tested on random graphs over every
-primitive: tests/hardening/test_hard_engine_plain.py), 2.5x faster on an
-MLP step and 4.6x on a long chain (``python -m benchmarks.plain_vs_fast``;
+primitive: tests/hardening/test_hard_engine_plain.py), about 2.5x faster on
+an MLP step and 4.5x on a long chain (``python -m benchmarks.plain_vs_fast``;
 docs/engine.md).  Every
 difference from plain.py is one of these tricks, each kept for the reason
 and the effect given.  Effects were measured when the trick was introduced,
