@@ -288,20 +288,8 @@ class Value:
         prim = self._prim
         if prim is None:
             return
-        args = self._args
-        datas = [a if type(a) is _float else a.data for a in args]
-        g = self.grad
         shares: dict[Value, float] = {}  # an operand used twice gets both shares
-        for k, (a, passed) in enumerate(zip(args, chain_rule(prim, self.data, datas, g))):
-            if type(a) is _float:  # a constant needs no gradient
-                continue
-            so_far = shares.get(a, 0.0)
-            total = so_far + passed
-            if total != total:
-                raise nan_gradient_error("backward", prim, self.data, datas, k, g, so_far)
-            if a.grad + total != a.grad + total:
-                raise nan_gradient_error("backward", prim, self.data, datas, k, g, a.grad, total)
-            shares[a] = total
+        _pass_back(self, prim, self.grad, shares, FLOAT, "backward", held=True)
         for a, total in shares.items():  # no error: now change .grad
             a.grad += total
 
@@ -623,38 +611,41 @@ def _gradients(order: list[Value], seed: Any, m: Any = FLOAT, where: str = "grad
     root = order[-1]
     grads: dict[Value, Any] = {root: seed}
     get = grads.get
-    if m is not FLOAT:  # Values (create_graph): a sum is a graph node, never NaN-checked here
-        for node in reversed(order):
-            prim = node._prim
-            g = get(node)
-            if prim is None or g is None:
-                continue
-            args = node._args
-            for a, c in zip(args, chain_rule(prim, node, args, g, m, where)):
-                if type(a) is not _float:  # a constant needs no gradient
-                    prev = get(a)
-                    grads[a] = c if prev is None else prev + c
-        return grads
     for node in reversed(order):
         prim = node._prim
         g = get(node)
-        if prim is None or g is None:
-            continue
-        args = node._args
-        datas = [a if type(a) is _float else a.data for a in args]
-        for k, (a, c) in enumerate(zip(args, chain_rule(prim, node.data, datas, g, m, where))):
-            if type(a) is _float:
-                continue
-            prev = get(a, 0.0)
-            total = prev + c  # starting from 0.0, as backward sums: the same float
-            if total != total:
-                raise nan_gradient_error(where, prim, node.data, datas, k, g, prev)
-            if held and a.grad + total != a.grad + total:
-                raise nan_gradient_error(where, prim, node.data, datas, k, g, a.grad, total)
-            grads[a] = total
+        if prim is not None and g is not None:
+            _pass_back(node, prim, g, grads, m, where, held)
     if held and root.grad + seed != root.grad + seed:
         raise nan_seed_error(seed, root.grad)
     return grads
+
+
+def _pass_back(node: Value, prim: Primitive, g: Any, grads: dict[Value, Any], m: Any,
+               where: str, held: bool) -> None:
+    """The plain rule at one node: ``chain_rule``'s share for each operand
+    added into ``grads`` (this call's sums; ``grad``, ``_backward`` and
+    backward's error path all use it).  A float sum that is NaN is refused
+    naming the op, and with ``held`` also one with what ``.grad`` holds from
+    earlier calls; a Value sum (``create_graph``) is a graph node, not checked."""
+    args = node._args
+    if m is not FLOAT:  # Values: the rule is evaluated on the graph itself
+        for a, c in zip(args, chain_rule(prim, node, args, g, m, where)):
+            if type(a) is not _float:  # a constant needs no gradient
+                prev = grads.get(a)
+                grads[a] = c if prev is None else prev + c
+        return
+    datas = [a if type(a) is _float else a.data for a in args]
+    for k, (a, c) in enumerate(zip(args, chain_rule(prim, node.data, datas, g, m, where))):
+        if type(a) is _float:
+            continue
+        prev = grads.get(a, 0.0)
+        total = prev + c  # starting from 0.0, as backward sums: the same float
+        if total != total:
+            raise nan_gradient_error(where, prim, node.data, datas, k, g, prev)
+        if held and a.grad + total != a.grad + total:
+            raise nan_gradient_error(where, prim, node.data, datas, k, g, a.grad, total)
+        grads[a] = total
 
 
 def _data(x):
