@@ -122,18 +122,13 @@ _value_new = object.__new__
 _UNARY: Any = object()
 _NARY: Any = object()
 
-# The number conversion and the error texts are the plain engine's (registry.py).
-_to_float = to_float
-_fmt = fmt_args
-
-
 def _fail(prim, datas, why, exc=None):
     if _tracing.get() is not None:
         # A placeholder failed a domain check while autograd.compile traced a
         # function: go on with a harmless stand-in; the compiled code checks
         # the domain on the real batch instead.  Only failures pay for this.
         return 1.0
-    raise ValueError(f"{prim.name}({_fmt(datas)}): {why}") from exc
+    raise ValueError(f"{prim.name}({fmt_args(datas)}): {why}") from exc
 
 
 def _forward(prim, datas):
@@ -171,7 +166,7 @@ class Value:
     grad: float
 
     def __init__(self, data: Number, label: object = "") -> None:
-        self.data = _to_float(data, "Value")
+        self.data = to_float(data, "Value")
         self.grad = 0.0
         self.label = label
         self._prim: Primitive | None = None
@@ -321,10 +316,10 @@ class Value:
     def __pow__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return apply(_VPOW, self, other)  # type: ignore[return-value]
-        return apply(_POW, self, _to_float(other, "pow"))  # type: ignore[return-value]
+        return apply(_POW, self, to_float(other, "pow"))  # type: ignore[return-value]
 
     def __rpow__(self, other: Number) -> Value:
-        return apply(_RPOW, self, _to_float(other, "pow"))  # type: ignore[return-value]
+        return apply(_RPOW, self, to_float(other, "pow"))  # type: ignore[return-value]
 
     def __neg__(self) -> Value:
         return _unary(_NEG, self)
@@ -414,7 +409,7 @@ class Value:
             >>> Value(-2.0).leaky_relu(0.1).data
             -0.2
         """
-        return apply(_P["leaky_relu"], self, _to_float(alpha, "leaky_relu alpha"))  # type: ignore[return-value]
+        return apply(_P["leaky_relu"], self, to_float(alpha, "leaky_relu alpha"))  # type: ignore[return-value]
 
     # -- comparisons read .data; equality and hashing stay identity --------
     # While autograd.compile traces a function in this context, reading a
@@ -495,7 +490,7 @@ class Value:
             >>> y.backward(); x.grad
             12.0
         """
-        gradient = _to_float(gradient, "backward gradient")
+        gradient = to_float(gradient, "backward gradient")
         old_root = self.grad
         order, parked = _backward_order(self)
         self.grad = gradient
@@ -577,7 +572,7 @@ class Value:
             # A rule that failed on its operands (sqrt at 0) is named here.
             if failed is not None and isinstance(e, (ZeroDivisionError, OverflowError, ValueError)):
                 raise ValueError(
-                    f"backward through {failed._prim.name}({_fmt(failed._args)}): "
+                    f"backward through {failed._prim.name}({fmt_args(failed._args)}): "
                     f"local derivative is not finite ({e})") from e
             raise
         if not old_root:  # 0.0 or -0.0: not parked, but the sum is still taken
@@ -800,11 +795,11 @@ def _binary(prim, a, b):
     if isinstance(a, Value):
         ad = a.data
     else:
-        a = ad = _to_float(a, prim.name)
+        a = ad = to_float(a, prim.name)
     if isinstance(b, Value):
         bd = b.data
     else:
-        b = bd = _to_float(b, prim.name)
+        b = bd = to_float(b, prim.name)
     dom = prim.domain
     if dom is not None and not dom[0](ad, bd):
         return _new(prim, a, b, _fail(prim, (ad, bd), dom[1]))
@@ -844,8 +839,8 @@ def _nary(prim, seq, what):
         if out != out:
             raise ValueError
     except (AttributeError, TypeError, ValueError, OverflowError):
-        args = tuple(a if isinstance(a, Value) else _to_float(a, what) for a in args)
-        datas = [a if type(a) is _float else _to_float(a.data, what) for a in args]
+        args = tuple(a if isinstance(a, Value) else to_float(a, what) for a in args)
+        datas = [a if type(a) is _float else to_float(a.data, what) for a in args]
         out = _forward(prim, datas)
     return _new(prim, args, _NARY, out)
 
@@ -877,7 +872,7 @@ def apply(prim: Primitive | str, *args: Value | Number) -> Value | float:
         if len(args) != prim.arity + n_params:
             raise TypeError(f"apply: {prim.name} takes {prim.arity} operand(s) and "
                             f"{n_params} parameter(s), got {len(args)} argument(s)")
-    args = tuple(a if isinstance(a, Value) else _to_float(a, prim.name) for a in args)
+    args = tuple(a if isinstance(a, Value) else to_float(a, prim.name) for a in args)
     out = _forward(prim, [a.data if isinstance(a, Value) else a for a in args])
     if not any(isinstance(a, Value) for a in prim.operands(args)):
         return out

@@ -26,11 +26,11 @@ from .engine import (
     _grad_enabled,
     _gradients,
     _sequence,
-    _to_float,
     apply,
     topological_order,
 )
 from .primitives import PRIMITIVES
+from .registry import to_float
 
 __all__ = ["grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError"]
 
@@ -195,11 +195,11 @@ def gradcheck(f: Callable[..., Value], inputs: Sequence[Value | Number] | Value,
     if not given:
         raise ValueError("gradcheck: inputs is empty; pass the point to check, e.g. [0.5]")
     for name, tol in (("eps", eps), ("atol", atol), ("rtol", rtol)):
-        t = _to_float(tol, f"gradcheck {name}")
+        t = to_float(tol, f"gradcheck {name}")
         if not (math.isfinite(t) and (t > 0 if name == "eps" else t >= 0)):
             raise ValueError(f"gradcheck: {name} must be a finite number "
                              f"{'> 0' if name == 'eps' else '>= 0'}, got {tol!r}")
-    points = [x.data if isinstance(x, Value) else _to_float(x, "gradcheck") for x in given]
+    points = [x.data if isinstance(x, Value) else to_float(x, "gradcheck") for x in given]
     leaves = [Value(p) for p in points]
     out = f(*leaves)
     if not isinstance(out, Value):

@@ -27,9 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import engine
-from ..engine import _fmt, _tracing
-from ..registry import chain_rule, nan_gradient_error
+from ..registry import chain_rule, evaluate, fmt_args, nan_gradient_error
 from .plan import Plan
 from .steps import SHARED, VARYING
 
@@ -60,13 +58,9 @@ def replay(plan: Plan, varying: np.ndarray, shared: np.ndarray,
         >>> values.tolist(), dx.tolist()        # no sqrt'(0): its incoming gradient is 0
         ([0.0, 0.0], [0.0, 0.0])
     """
-    # A compiled call inside another function's trace must still raise: the
-    # trace's stand-in for failed domain checks is for placeholders only.
-    token = _tracing.set(None)
-    try:
-        return _replay(plan, varying, shared, grad)
-    finally:
-        _tracing.reset(token)
+    # registry.evaluate, not the engine's node constructors: it raises even
+    # when this compiled call runs inside another function's trace.
+    return _replay(plan, varying, shared, grad)
 
 
 def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
@@ -87,7 +81,7 @@ def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
         for prim, opr, extra, (okind, orow) in nodes:
             datas = [slots[k][r] for k, r in opr] + list(extra)
             try:
-                slots[okind][orow] = engine._forward(prim, datas)
+                slots[okind][orow] = evaluate(prim, datas)
             except ValueError as e:
                 raise ValueError(f"{e} [batch example {b}]") from e
         if isinstance(out, float):
@@ -132,7 +126,7 @@ def _add_param_grads(plan: Plan, totals: list[float], rows: list[int], grads: li
         total = totals[i] + grads[r]
         if total != total:
             prim, datas = last_op.get(r, (None, ()))
-            where = f"backward through {prim.name}({_fmt(datas)})" if prim else "backward"
+            where = f"backward through {prim.name}({fmt_args(datas)})" if prim else "backward"
             raise ValueError(
                 f"{where}: the gradient of {_param_name(plan, i)} summed over the batch is "
                 f"NaN ({totals[i]!r} from the examples before, {grads[r]!r} from this one) "

@@ -36,9 +36,8 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from .. import engine
-from ..engine import _fmt
 from ..primitives import NUMPY
+from ..registry import evaluate, fmt_args
 
 __all__ = ["VARYING", "SHARED", "Ref", "Buffers", "GatherPlan", "gather_plan", "batch_sum",
            "Operand", "Elementwise", "WeightedPart", "PairsPart", "SharedPart", "Dot",
@@ -256,10 +255,10 @@ def check_domain(prim: Any, ops: list, extra: tuple) -> None:
     datas = [float(o[j if o.shape[0] > 1 else 0, b if o.shape[1] > 1 else 0]) for o in ops]
     datas += list(extra)
     try:
-        engine._forward(prim, datas)
+        evaluate(prim, datas)
     except ValueError as e:
         raise ValueError(f"{e} [batch example {b}]") from e
-    raise ValueError(f"{prim.name}({_fmt(datas)}): {prim.domain[1]} [batch example {b}]")
+    raise ValueError(f"{prim.name}({fmt_args(datas)}): {prim.domain[1]} [batch example {b}]")
 
 
 class Operand(NamedTuple):
