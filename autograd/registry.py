@@ -32,7 +32,7 @@ import numpy as np
 from .mathspaces import FLOAT
 
 __all__ = ["Primitive", "PRIMITIVES", "register", "Domain", "evaluate", "chain_rule",
-           "to_float", "fmt_args", "nan_gradient_error", "nan_seed_error", "micrograd_op"]
+           "to_float", "short_repr", "fmt_args", "nan_gradient_error", "nan_seed_error", "micrograd_op"]
 
 #: ``(predicate, message)``: the predicate gets ``forward``'s args (floats or
 #: arrays) and returns a bool (or a bool array); the message says what failed.
@@ -108,8 +108,15 @@ def register(name: str, symbol: str, arity: int | None, forward: Callable[..., A
 
 # ---- how the engines use an entry ------------------------------------------------
 
-def _short(x: Any) -> str:
-    """``x`` for an error message, shortened: an int of 400 digits is not printed whole."""
+def short_repr(x: Any) -> str:
+    """``x`` for an error message, shortened: an int of 400 digits is not printed
+    whole, and one past Python's 4,300-digit limit for ``str(int)`` is described.
+
+    Example:
+        >>> from autograd.registry import short_repr
+        >>> short_repr(10 ** 30), short_repr("1.5")
+        ('1000000000000...000000 (31 digits)', "'1.5'")
+    """
     if isinstance(x, int) and not isinstance(x, bool):
         if x.bit_length() > 13_000:  # past CPython's 4,300-digit limit for str(int)
             return f"an int of about {round(x.bit_length() * math.log10(2)):,} digits"
@@ -144,9 +151,9 @@ def to_float(x: Any, what: str) -> float:
         try:
             f = float(x)
         except OverflowError:
-            raise ValueError(f"{what}: {_short(x)} is too large for a float") from None
+            raise ValueError(f"{what}: {short_repr(x)} is too large for a float") from None
     else:
-        raise TypeError(f"{what}: expected a real number or a Value, got {type(x).__name__} {_short(x)}")
+        raise TypeError(f"{what}: expected a real number or a Value, got {type(x).__name__} {short_repr(x)}")
     if f != f:
         raise ValueError(f"{what}: NaN is not a valid value")
     return f

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Value
+from ..registry import short_repr
 
 __all__ = ["read_input"]
 
@@ -31,12 +32,6 @@ _FLOAT64 = np.dtype(float)
 _NUMBER_KINDS = "biuf"      # bool, int, unsigned int, float: converted as they are
 _KIND_NAMES = {"c": "complex", "U": "str", "S": "bytes", "M": "datetime64",
                "m": "timedelta64", "V": "structured"}
-
-
-def _short(text: str, limit: int = 60) -> str:
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit - 20]}...{text[-10:]} ({len(text)} characters)"
 
 
 def _refuse(where: str, x: Any) -> TypeError:
@@ -52,7 +47,7 @@ def _refuse(where: str, x: Any) -> TypeError:
     else:
         hint = ""
     return TypeError(f"compile: input {where} must be a real number, got "
-                     f"{type(x).__name__} {_short(repr(x))}{hint}")
+                     f"{type(x).__name__} {short_repr(x)}{hint}")
 
 
 def _real(where: str, x: Any) -> float:
@@ -61,7 +56,7 @@ def _real(where: str, x: Any) -> float:
         try:
             return float(x)
         except OverflowError:
-            raise OverflowError(f"compile: input {where} = {_short(repr(x))} is too large "
+            raise OverflowError(f"compile: input {where} = {short_repr(x)} is too large "
                                 "for a float (about 1.8e308 at most)") from None
     raise _refuse(where, x)
 
@@ -83,7 +78,7 @@ def read_input(name: str, a: Any) -> np.ndarray:
             arr = np.asarray(a)
         except (TypeError, ValueError) as e:
             raise TypeError(f"compile: input {name} must be a number or a 1-D batch of real "
-                            f"numbers, got {type(a).__name__} {_short(repr(a))}") from e
+                            f"numbers, got {type(a).__name__} {short_repr(a)}") from e
         kind = arr.dtype.kind
         if kind in _NUMBER_KINDS:
             # float128 beyond float64's range becomes inf, as float() makes it.

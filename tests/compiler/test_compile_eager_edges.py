@@ -279,3 +279,11 @@ def test_is_grad_enabled_is_a_bool_inside_a_trace():
     seen = []
     autograd.compile(lambda x: seen.append(autograd.is_grad_enabled()) or x * 1.0)
     assert seen == [True] and type(seen[0]) is bool
+
+
+def test_an_int_past_pythons_digit_limit_is_refused_by_size():
+    # repr() of an int over 4,300 digits raises, so the message describes it
+    # instead of printing it (the engine's shortening, shared by compile).
+    with pytest.raises(OverflowError, match=r"^compile: input x\[0\] = an int of about 5,000 digits "
+                                            r"is too large for a float"):
+        autograd.compile(lambda x: x * 2.0)([10 ** 5000])
