@@ -172,7 +172,18 @@ def grad(output: Value, inputs: Iterable[Value],
 
 class GradcheckError(AssertionError):
     """Raised by :func:`gradcheck` when an analytic gradient disagrees with
-    central differences; the message lists every input."""
+    central differences; the message lists every input.
+
+    Example:
+        >>> from autograd import GradcheckError, apply, gradcheck
+        >>> from autograd.primitives import Primitive
+        >>> wrong = Primitive("sq", "sq", 1, lambda m, x: x * x, lambda m, out, x: (x,))  # not 2x
+        >>> try:
+        ...     gradcheck(lambda x: apply(wrong, x), [3.0])
+        ... except GradcheckError as e:
+        ...     print(str(e).splitlines()[0])
+        gradcheck failed for 1 of 1 inputs:
+    """
 
 
 def gradcheck(f: Callable[..., Value], inputs: Sequence[Value | Number] | Value,

@@ -70,7 +70,11 @@ class Value:
 
     @property
     def label(self) -> str:
-        """A name for pictures; whatever is assigned is kept as its ``str``."""
+        """A name for pictures; whatever is assigned is kept as its ``str``.
+
+        >>> v = Value(1.0); v.label = 7; v.label
+        '7'
+        """
         return self._label
 
     @label.setter
@@ -79,12 +83,21 @@ class Value:
 
     @property
     def op(self) -> str:
-        """The name of the primitive that made this Value (``"mul"``); ``""`` for an input."""
+        """The name of the primitive that made this Value; ``""`` for an input.
+
+        >>> (Value(2.0) * 3).op, Value(2.0).op
+        ('mul', '')
+        """
         return "" if self._prim is None else self._prim.name
 
     @property
     def parents(self) -> tuple[Value, ...]:
-        """The Value operands in order (``x * x`` has parents ``(x, x)``); constants are left out."""
+        """The Value operands in order; constants are left out.
+
+        >>> x = Value(2.0)
+        >>> (x * x).parents == (x, x), (x * 3).parents == (x,)
+        (True, True)
+        """
         if self._prim is None:
             return ()
         return tuple(a for a in self._prim.operands(self._args) if isinstance(a, Value))

@@ -42,43 +42,66 @@ def _public_modules():
                 yield importlib.import_module(info.name)
 
 
-def _public_callables():
-    """(qualified name, function) for every function a module's __all__
-    exports and every public method (and __init__, __call__) of its classes."""
+def _public_api():
+    """(qualified name, object) for every class and function a module's
+    __all__ exports, and every public method (and __init__, __call__) of
+    those classes; each object once, under its first name."""
     import inspect
+    seen = set()
     for mod in _public_modules():
         for name in getattr(mod, "__all__", ()):
             obj = getattr(mod, name)
-            if inspect.isclass(obj):
-                for attr, member in vars(obj).items():
-                    if attr.startswith("_") and attr not in ("__init__", "__call__"):
-                        continue
-                    if isinstance(member, (staticmethod, classmethod)):
-                        member = member.__func__
-                    if isinstance(member, property):
-                        member = member.fget
-                    if inspect.isfunction(member):
-                        yield f"{mod.__name__}.{name}.{attr}", member
-            elif inspect.isfunction(obj):
-                yield f"{mod.__name__}.{name}", obj
+            if not (inspect.isclass(obj) or inspect.isfunction(obj)) or obj in seen:
+                continue
+            seen.add(obj)
+            yield f"{mod.__name__}.{name}", obj
+            if inspect.isfunction(obj):
+                continue
+            for attr, member in vars(obj).items():
+                if attr.startswith("_") and attr not in ("__init__", "__call__"):
+                    continue
+                if isinstance(member, (staticmethod, classmethod)):
+                    member = member.__func__
+                if isinstance(member, property):
+                    member = member.fget
+                if inspect.isfunction(member):
+                    yield f"{mod.__name__}.{name}.{attr}", member
+
+
+API = dict(_public_api())
+
+
+def test_the_api_walk_finds_the_api():
+    assert len(API) > 150, len(API)      # about 190 classes, functions and methods
+    expected = {"autograd.Value.backward", "autograd.grad", "autograd.Compiled.value_and_grad",
+                "nn.MLP.__call__", "nn.Module.load", "nn.SGD.step", "nn.mse", "nn.io.read_state"}
+    assert expected <= set(API), expected - set(API)
 
 
 def test_every_public_function_and_method_is_annotated():
     import inspect
     missing = {}
-    seen = 0
-    for qualname, fn in _public_callables():
-        seen += 1
-        sig = inspect.signature(fn)
+    for qualname, obj in API.items():
+        if inspect.isclass(obj):
+            continue
+        sig = inspect.signature(obj)
         params = [p for i, p in enumerate(sig.parameters.values())
                   if not (i == 0 and p.name in ("self", "cls"))]
         lacking = [p.name for p in params if p.annotation is inspect.Parameter.empty]
-        if sig.return_annotation is inspect.Signature.empty and fn.__name__ != "__init__":
+        if sig.return_annotation is inspect.Signature.empty:
             lacking.append("return")
         if lacking:
             missing[qualname] = lacking
-    assert seen > 200, seen       # the walk found the API (about 250 functions and methods)
     assert not missing, f"annotate these: {missing}"
+
+
+def test_every_public_name_has_a_docstring_example():
+    import inspect
+    # Dunder methods are documented by their class; the examples themselves
+    # run in tests/test_doctests.py.
+    lacking = [q for q, obj in API.items()
+               if not obj.__name__.startswith("__") and ">>>" not in (inspect.getdoc(obj) or "")]
+    assert not lacking, f"give these a short example: {lacking}"
 
 
 def test_both_packages_ship_py_typed():

@@ -37,7 +37,16 @@ class Batch(NamedTuple):
     """A sum over terms: ``node`` is the Value that holds the sum, ``terms``
     its Value terms in order, ``chain`` the ``+`` nodes below ``node`` that
     add them (empty for one ``sum`` node), ``removed`` every Value that only
-    the terms after the first need (the chain included)."""
+    the terms after the first need (the chain included).
+
+    Example:
+        >>> from autograd import Value, sum, topological_order
+        >>> from autograd.viz.batch import find_batch
+        >>> xs = [Value(float(i)) for i in range(3)]
+        >>> b = find_batch(topological_order(sum([x * x for x in xs])))
+        >>> len(b.terms), b.chain
+        (3, [])
+    """
     node: Value
     terms: list
     chain: list

@@ -91,6 +91,16 @@ def assign_clusters(order: list[Value], module: Any
     """``(where, clusters)``: ``where[i]`` is the module name node ``order[i]``
     belongs to (``None`` for none); ``clusters`` maps each module name used to
     ``(label, parent name or None)``, parents before children not guaranteed.
+
+    Example:
+        >>> import nn
+        >>> from autograd import topological_order
+        >>> from autograd.viz.clusters import assign_clusters
+        >>> neuron = nn.Neuron(2, rng=0)
+        >>> order = topological_order(neuron([1.0, 2.0]))
+        >>> where, clusters = assign_clusters(order, neuron)
+        >>> where[-1], list(clusters)        # the whole model is the module "" here
+        ('', [''])
     """
     named = getattr(module, "named_parameters", None)
     if named is None:
@@ -179,12 +189,24 @@ def _top(name, clusters):
 def collapse_groups(order: list[Value], where: list[str | None], clusters: dict[str, Any],
                     level: str) -> tuple[list[str], dict[str, tuple[str, int]]]:
     """One group per module at ``level`` (``"neuron"``: the innermost module,
-    ``"layer"``: the outermost), plus ``"inputs"`` (unowned leaves), ``"other"``
-    (unowned operations) and ``"output"`` (the root, when unowned).
+    ``"layer"``: the outermost), plus ``"<inputs>"`` (unowned leaves), ``"<other>"``
+    (unowned operations) and ``"<output>"`` (the root, when unowned).
 
     Returns ``(group_of, groups)``: ``group_of[i]`` is node ``order[i]``'s
     group key; ``groups`` maps each key to ``(label, member count)`` in order of
     first appearance.
+
+    Example:
+        >>> import nn
+        >>> from autograd import topological_order
+        >>> from autograd.viz.clusters import assign_clusters, collapse_groups
+        >>> from autograd import Value
+        >>> model = nn.MLP(2, [3, 1], rng=0)
+        >>> order = topological_order(model([Value(1.0), Value(2.0)]))
+        >>> where, clusters = assign_clusters(order, model)
+        >>> group_of, groups = collapse_groups(order, where, clusters, "layer")
+        >>> sorted(groups)
+        ['<inputs>', 'layers.0', 'layers.1']
     """
     group_of = []
     groups: dict[str, list[Any]] = {}

@@ -44,11 +44,21 @@ class Shape:
         self.extra_height = 0.0     # a caption under the drawing
 
     def node(self, name: str, width: float, height: float) -> None:
-        """Record a node ``name`` of ``width`` x ``height`` points (as drawn left to right)."""
+        """Record a node ``name`` of ``width`` x ``height`` points (as drawn left to right).
+
+        Example:
+            >>> s = Shape(); s.node("x", 60, 40); s.nodes["x"]
+            (60, 40)
+        """
         self.nodes[name] = (width, height)
 
     def edge(self, tail: str, head: str, label: tuple[float, float] | None = None) -> None:
-        """Record an arrow, with its label's ``(width, height)`` if it has one."""
+        """Record an arrow, with its label's ``(width, height)`` if it has one.
+
+        Example:
+            >>> s = Shape(); s.edge("x", "y", (20, 14)); s.edges
+            [('x', 'y', (20, 14))]
+        """
         self.edges.append((tail, head, label))
 
 
