@@ -6,22 +6,9 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from viz_helpers import RENDERERS, require
+from viz_helpers import RENDERERS, backward_order, require
 
-from autograd.primitives import PRIMITIVES
 from demos import backprop
-
-
-def _backward_order(monkeypatch, root):
-    seen = []
-    for prim in PRIMITIVES.values():
-        def spy(m, out, *args, _real=prim.derivs, _name=prim.name):
-            seen.append((_name, repr(out)))
-            return _real(m, out, *args)
-        monkeypatch.setattr(prim, "derivs", spy)
-    root.backward()
-    monkeypatch.undo()
-    return seen
 
 
 @pytest.mark.parametrize("renderer", RENDERERS)
@@ -35,7 +22,7 @@ def test_page_frames_follow_backward(monkeypatch, tmp_path, renderer):
         frames = re.findall(r'<div class="cg-frame(?: cg-on)?" data-step="(\d+)" data-op="(\w*)" '
                             r'data-value="([^"]*)">', sec)
         root, _ = build()                      # the same graph, built afresh
-        truth = _backward_order(monkeypatch, root)
+        truth = [(op, repr(out)) for op, out in backward_order(monkeypatch, root)]
         assert [int(s) for s, _, _ in frames] == list(range(len(truth) + 1))
         assert [(op, val) for _, op, val in frames[1:]] == truth
         # two pictures per frame (plain, highlighted), each valid SVG

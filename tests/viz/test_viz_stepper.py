@@ -5,11 +5,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from viz_helpers import RENDERERS, geometry, require
+from viz_helpers import RENDERERS, backward_order, geometry, require
 
 import autograd
 from autograd import Value, stepper
-from autograd.primitives import PRIMITIVES
 from autograd.viz import rendering as viz_render
 from autograd.viz.rendering import RendererNotFound
 from autograd.viz.stepping import Stepper, page
@@ -18,18 +17,6 @@ from autograd.viz.stepping import Stepper, page
 def _graph():
     x = Value(0.7, label="x"); y = Value(-1.2, label="y")
     return (x * y + x.exp()).tanh() + x / 2, x
-
-
-def _backward_order(monkeypatch, root):
-    seen = []
-    for prim in PRIMITIVES.values():
-        def spy(m, out, *args, _real=prim.derivs, _name=prim.name):
-            seen.append((_name, repr(out)))
-            return _real(m, out, *args)
-        monkeypatch.setattr(prim, "derivs", spy)
-    root.backward()
-    monkeypatch.undo()
-    return seen
 
 
 def _frames(fragment):
@@ -43,7 +30,7 @@ def test_one_frame_per_backward_step(monkeypatch, renderer):
     root, x = _graph()
     s = stepper(root, highlight=x, renderer=renderer)
     assert isinstance(s, Stepper) and autograd.stepper is stepper
-    truth = _backward_order(monkeypatch, _graph()[0])
+    truth = [(op, repr(out)) for op, out in backward_order(monkeypatch, _graph()[0])]
     frag = s._repr_html_()
     frames = _frames(frag)
     assert len(s) == len(frames) == len(truth) + 1 and s.steps == len(truth)

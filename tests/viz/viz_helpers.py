@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from autograd.primitives import PRIMITIVES
 from autograd.viz.rendering import _which
 
 _NODE = re.compile(r"^\t(\w+) \[(.*)\]$", re.M)
@@ -84,6 +85,21 @@ def membership(src):
 RENDERERS = ("dot", "graphviz-pure")
 
 
+def backward_order(monkeypatch, root):
+    """Run the real ``root.backward()``, recording each node it processes as
+    ``(op, data)``: the engine calls its primitive's derivs once per node, in
+    its order.  The truth the frames and the stepper are checked against."""
+    seen = []
+    for prim in PRIMITIVES.values():
+        def spy(m, out, *args, _real=prim.derivs, _name=prim.name):
+            seen.append((_name, out))
+            return _real(m, out, *args)
+        monkeypatch.setattr(prim, "derivs", spy)
+    root.backward()
+    monkeypatch.undo()
+    return seen
+
+
 def require(renderer):
     """Path of ``renderer``; a missing one skips the test with the install
     command (on CI, where both are installed, tests/conftest.py turns any
@@ -97,7 +113,7 @@ def require(renderer):
 
 __all__ = ["membership", "nodes", "edges", "values", "attr", "svg_texts", "svg_node_count", "RENDERERS",
            "geometry", "centres", "largest_displacement",
-           "require"]
+           "require", "backward_order"]
 
 
 def _numbers(text):
