@@ -16,7 +16,6 @@ import copy
 import doctest
 import importlib.util
 import pathlib
-import re
 
 import pytest
 
@@ -40,27 +39,14 @@ def _runner():
     return module
 
 
+# The runner's own reading of a cell (stdout and text results, addresses
+# left out) and its timing rules: the test compares what the runner saves.
+RUN = _runner()
+NUMBER, shown_text, same_shape, is_timing = RUN.NUMBER, RUN.shown_text, RUN.same_shape, RUN.is_timing
+
+
 def _code_cells(nb):
     return [c for c in nb.cells if c.cell_type == "code"]
-
-
-NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
-ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-
-
-def _shown_text(cell):
-    """What a cell shows as text: its stdout and every text/plain result, joined.
-
-    stderr is left out (a first import may warn, as matplotlib does while it
-    builds its font cache); the committed copy must have none, see below.
-    """
-    parts = []
-    for out in cell.outputs:
-        if out.output_type == "stream" and out.name == "stdout":
-            parts.append(out.text)
-        elif out.output_type in ("execute_result", "display_data"):
-            parts.append(ADDRESS.sub("", out.data.get("text/plain", "")) + "\n")
-    return "".join(parts)
 
 
 def _same_text(committed, fresh):
@@ -72,15 +58,6 @@ def _same_text(committed, fresh):
         if abs(x - y) > 1e-6 * max(abs(x), abs(y)) + 1e-12:
             return False
     return True
-
-
-def _same_shape(committed, fresh):
-    """Equal text once every number is left out (a timing cell's numbers differ on every run)."""
-    return NUMBER.sub("#", committed) == NUMBER.sub("#", fresh)
-
-
-def _is_timing(cell):
-    return "timing" in cell.get("metadata", {}).get("tags", [])
 
 
 def test_there_are_three_notebooks():
@@ -116,15 +93,15 @@ def test_notebook_executes_and_shows_what_is_committed(name):
             and importlib.util.find_spec("matplotlib") is None:
         pytest.skip(f"notebooks/{name} plots with matplotlib: pip install -e '.[demos]'")
     # A cell that raises (a failed assert included) raises CellExecutionError here.
-    fresh, seconds = _runner().execute(FOLDER / name)
+    fresh, seconds = RUN.execute(FOLDER / name)
     assert seconds < BUDGET_SECONDS, f"notebooks/{name} took {seconds:.0f} s"
     old, new = _code_cells(committed), _code_cells(fresh)
     assert [c.source for c in old] == [c.source for c in new]
     stale = [i for i, (a, b) in enumerate(zip(old, new))
-             if not (_same_shape if _is_timing(b) else _same_text)(_shown_text(a), _shown_text(b))]
+             if not (same_shape if is_timing(b) else _same_text)(shown_text(a), shown_text(b))]
     assert not stale, (
         f"notebooks/{name}: code cells {stale} show other text than the committed outputs, e.g.\n"
-        f"committed: {_shown_text(old[stale[0]])!r}\nnow:       {_shown_text(new[stale[0]])!r}\n"
+        f"committed: {shown_text(old[stale[0]])!r}\nnow:       {shown_text(new[stale[0]])!r}\n"
         "Run python -m notebooks.run and commit the result.")
 
 
@@ -134,7 +111,7 @@ def test_committed_notebook_is_tidy(name):
     # id), so re-running an unchanged notebook leaves git clean.
     committed = nbformat.read(str(FOLDER / name), as_version=4)
     tidied = copy.deepcopy(committed)
-    _runner().tidy(tidied, name)
+    RUN.tidy(tidied, name)
     assert tidied == committed, (f"notebooks/{name} was saved without notebooks.run's tidy: "
                                  "run python -m notebooks.run and commit the result.")
 
@@ -149,7 +126,7 @@ def test_a_failing_cell_fails_the_run(tmp_path):
     path = tmp_path / "broken.ipynb"
     nbformat.write(nb, str(path))
     with pytest.raises(CellExecutionError, match="wrong on purpose"):
-        _runner().execute(path)
+        RUN.execute(path)
 
 
 def test_output_comparison_has_teeth():
@@ -157,10 +134,10 @@ def test_output_comparison_has_teeth():
     assert not _same_text("loss 0.3323\n", "loss 0.3324\n")
     assert not _same_text("accuracy 100%\n", "accuracy 99%\n")
     assert not _same_text("engine [1. 2.]\n", "closed [1. 2.]\n")
-    assert _same_shape("plain 2.10 ms, fast 0.47 ms: 4.5x\n", "plain 1.90 ms, fast 0.52 ms: 3.7x\n")
-    assert not _same_shape("fast 0.47 ms: 4.5x\n", "fast 0.47 s: 4.5x\n")
+    assert same_shape("plain 2.10 ms, fast 0.47 ms: 4.5x\n", "plain 1.90 ms, fast 0.52 ms: 3.7x\n")
+    assert not same_shape("fast 0.47 ms: 4.5x\n", "fast 0.47 s: 4.5x\n")
 
 
 def test_runner_docstring_examples():
-    result = doctest.testmod(_runner(), optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(RUN, optionflags=doctest.ELLIPSIS)
     assert result.attempted and result.failed == 0
