@@ -138,7 +138,9 @@ class Program:
         return f"Program(point={self.point},\n  {rows})"
 
 
-def _run(step, nodes, table):
+def step_operands(step, nodes):
+    """The step's operands taken from ``nodes``, each through its affine
+    adapter ``(v - v0) * s + t`` where it has one (any engine's Values)."""
     operands = []
     for i, adapter in zip(step.operands, step.adapters):
         v = nodes[i]
@@ -146,6 +148,11 @@ def _run(step, nodes, table):
             v0, s, t = adapter
             v = (v - v0) * s + t
         operands.append(v)
+    return operands
+
+
+def _run(step, nodes, table):
+    operands = step_operands(step, nodes)
     if step.syntax:
         return SYNTAX[step.name](*operands, *step.params)
     return apply(table[step.name], *operands, *step.params)

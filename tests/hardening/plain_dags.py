@@ -6,7 +6,7 @@ syntax and ``autograd.apply``; :func:`build_plain` replays the same steps on
 plain module's ``apply``, ``sum`` and ``dot`` elsewhere), so the two graphs
 have the same nodes in the same order.
 """
-from hard_dags import SYNTAX
+from hard_dags import SYNTAX, step_operands
 
 import autograd
 from autograd import PRIMITIVES, Value, plain
@@ -15,13 +15,7 @@ _METHODS = {"exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "relu", "leaky_
 
 
 def _plain_step(step, nodes):
-    operands = []
-    for i, adapter in zip(step.operands, step.adapters):
-        v = nodes[i]
-        if adapter is not None:
-            v0, s, t = adapter
-            v = (v - v0) * s + t
-        operands.append(v)
+    operands = step_operands(step, nodes)
     name = step.name
     if not step.syntax:
         return plain.apply(PRIMITIVES[name], *operands, *step.params)

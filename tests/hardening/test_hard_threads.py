@@ -37,7 +37,10 @@ def fast_switching():
         yield
 
 
-def _run_threads(targets):
+def _run_threads(targets, stop=None, seconds=None):
+    """Run ``targets`` in threads and raise the first error any of them met.
+    With ``stop`` (an Event), stop them after ``seconds`` or at the first
+    error: the targets loop until it is set."""
     errors = []
 
     def guarded(fn):
@@ -45,10 +48,15 @@ def _run_threads(targets):
             fn()
         except BaseException as e:  # reported below with the thread's traceback text
             errors.append(e)
+            if stop is not None:
+                stop.set()
 
     threads = [threading.Thread(target=guarded, args=(fn,)) for fn in targets]
     for t in threads:
         t.start()
+    if stop is not None:
+        stop.wait(seconds)
+        stop.set()
     for t in threads:
         t.join(60)
     assert not any(t.is_alive() for t in threads), "a thread hung"
@@ -173,29 +181,6 @@ def test_asyncio_task_inherits_no_grad_at_creation_and_never_leaks_back():
 
 # -- autograd.compile: a trace affects only the thread that traces -------------------
 
-def _run_until(targets, stop, seconds):
-    """Run ``targets`` in threads until ``stop`` is set or ``seconds`` pass."""
-    errors = []
-
-    def guarded(fn):
-        try:
-            fn()
-        except BaseException as e:   # reported below
-            errors.append(e)
-            stop.set()
-
-    threads = [threading.Thread(target=guarded, args=(fn,)) for fn in targets]
-    for t in threads:
-        t.start()
-    stop.wait(seconds)
-    stop.set()
-    for t in threads:
-        t.join(60)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    if errors:
-        raise errors[0]
-
-
 def test_comparisons_and_float_in_other_threads_while_threads_compile(fast_switching):
     # Before the guards became part of Value, a finishing trace emptied the
     # table the guards looked their originals up in: float(v) in another
@@ -221,7 +206,7 @@ def test_comparisons_and_float_in_other_threads_while_threads_compile(fast_switc
                 assert max(v, w) is w
             counts["reads"] += 500
 
-    _run_until([tracer, tracer, reader, reader], stop, seconds=20)
+    _run_threads([tracer, tracer, reader, reader], stop, seconds=20)
     print(f"{counts['traces']} traces while {counts['reads']} comparisons ran in other threads")
     assert counts["traces"] >= 3000 and counts["reads"] > 0
 
