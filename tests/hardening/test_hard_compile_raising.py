@@ -80,6 +80,15 @@ def cases(draw):
     return program, keep, n_varying, params, batch
 
 
+def _compiled(fn, n_varying, params, batch):
+    """``(f, captured, columns)``: ``fn`` compiled over its varying inputs,
+    its parameters captured as fresh Values, the batch as input columns."""
+    captured = [Value(p) for p in params]
+    columns = [np.array([xs[i] for xs in batch]) for i in range(n_varying)]
+    f = autograd.compile(lambda *xs: fn(*xs, *captured), nargs=n_varying)
+    return f, captured, columns
+
+
 @given(cases())
 def test_compiled_raises_where_eager_raises_and_agrees_elsewhere(case):
     program, keep, n_varying, params, batch = case
@@ -94,11 +103,9 @@ def test_compiled_raises_where_eager_raises_and_agrees_elsewhere(case):
             param_sums = [s + g for s, g in zip(param_sums, pgrads)]
         sum_is_nan = any(math.isnan(s) for s in param_sums)
 
-    captured = [Value(p) for p in params]
-    columns = [np.array([xs[i] for xs in batch]) for i in range(n_varying)]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        f = autograd.compile(lambda *xs: fn(*xs, *captured), nargs=n_varying)
+        f, captured, columns = _compiled(fn, n_varying, params, batch)
         try:
             values, input_grads = f.value_and_grad(*columns)
             error = None
@@ -131,11 +138,9 @@ def test_the_forward_alone_raises_where_eager_s_forward_raises(case):
             fn(*[Value(x) for x in xs + params])
         except ValueError:
             failing.add(b)
-    captured = [Value(p) for p in params]
-    columns = [np.array([xs[i] for xs in batch]) for i in range(n_varying)]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        f = autograd.compile(lambda *xs: fn(*xs, *captured), nargs=n_varying)
+        f, _, columns = _compiled(fn, n_varying, params, batch)
         try:
             f(*columns)
             raised = False
