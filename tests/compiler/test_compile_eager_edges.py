@@ -6,6 +6,7 @@ a captured Value whose number eager and compiled would disagree on.
 The truth is the eager engine run example by example (``compile_reference``)
 or a derivative worked out by hand, never the compiler's own output."""
 import math
+import re
 import threading
 import warnings
 from decimal import Decimal
@@ -342,3 +343,18 @@ def test_a_constant_takes_no_gradient_so_cannot_make_one_nan():
     want = eager(fn, [], [0.0, 1e-300])
     assert got[0].tolist() == want[0].tolist() and got[1][0].tolist() == want[1][0].tolist() == [math.inf] * 2
 
+
+# -- masked arrays: a mask the compiler would drop is refused by name ----------------------
+
+@pytest.mark.parametrize("batch,where", [
+    (np.ma.array([1.0, 2.0, 3.0], mask=[False, True, False]), "x"),
+    (np.ma.array([1.0, 2.0]), "x"),                       # no element masked: still a masked array
+    (np.ma.masked, "x"),
+    ([1.0, np.ma.masked], "x[1]"),
+], ids=["masked", "nothing-masked", "the-masked-constant", "list-holding-it"])
+def test_a_masked_array_is_refused_not_read_without_its_mask(batch, where):
+    f = autograd.compile(lambda x: x * 2.0)
+    with pytest.raises(TypeError, match=rf"^compile: input {re.escape(where)} is a numpy masked "
+                                        r"(array|value).*\.filled\(") as info:
+        f(batch)
+    assert "mask" in str(info.value)
