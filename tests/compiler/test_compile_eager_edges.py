@@ -358,3 +358,21 @@ def test_a_masked_array_is_refused_not_read_without_its_mask(batch, where):
                                         r"(array|value).*\.filled\(") as info:
         f(batch)
     assert "mask" in str(info.value)
+
+
+def test_a_nan_made_inside_two_dot_groups_raises_as_eager():
+    # Each dot reads its inputs in another order, so the group runs through
+    # einsum, which flags no overflow: 10 * 1e308 - 10 * 1e308 is NaN inside it,
+    # unseen by numpy's error state.  Only the check on the returned values
+    # catches it; eager refuses the dot.  (The mutation that removed that check
+    # survived the whole suite.)
+    w1, w2 = Value(1e308), Value(1e308)
+    fn = lambda x, y: autograd.dot([x, y], [w1, w2]) + autograd.dot([y, x], [w1, Value(-1e308)])  # noqa: E731
+    with pytest.raises(ValueError, match=r"^dot\(10\.0, -10\.0, 1e\+308, 1e\+308\): result is NaN$"):
+        fn(Value(10.0), Value(-10.0))
+    f = autograd.compile(fn)
+    assert [type(s).__name__ for s in f.plan.steps][0] == "Dot" and f.plan.steps[0].weighted.lined is None
+    for call in (f, f.value_and_grad):
+        with pytest.raises(ValueError, match=r"^dot\(10\.0, -10\.0, 1e\+308, 1e\+308\): result is NaN "
+                                             r"\[batch example 1\]$"):
+            call([1.0, 10.0], [1.0, -10.0])
