@@ -7,9 +7,10 @@ one thread's buffers for one batch size; this module reads the arguments
 (:mod:`.inputs`), runs the bound steps under numpy's strict error state and
 falls back to the exact replay (:mod:`.replay`) when numpy meets an
 overflow, a division by zero or a NaN, or an example fails a domain check
-(the replay then raises eager's error for the example eager meets first).  Captured parameters (leaf Values the
-function closes over, such as a model's weights) are read at call time, so
-an optimizer step is seen by the next call.
+(the replay then raises eager's error for the example eager meets first).
+Captured parameters (leaf Values the function closes over, such as a
+model's weights) are read at call time, so an optimizer step is seen by the
+next call.
 
 Example:
     >>> import numpy as np

@@ -313,7 +313,8 @@ def _eager_first_error(fn, *columns):
     # example 0's backward fails (sqrt'(0)) before example 1's forward (log(-1))
     (lambda x, y: x.sqrt() + y.log(), ([0.0, 1.0], [1.0, -1.0])),
     # a dot's NaN in example 0, a domain error in example 1
-    (lambda x, y: autograd.dot([x, y], [1.0, 1.0]).exp() + (x + 2.0).log(), ([math.inf, -5.0], [-math.inf, 0.0])),
+    (lambda x, y: autograd.dot([x, y], [1.0, 1.0]).exp() + (x + 2.0).log(),
+     ([math.inf, -5.0], [-math.inf, 0.0])),
 ], ids=["two-examples", "two-ops-one-example", "unreturned-first", "backward-before-forward", "dot-nan"])
 def test_several_failing_examples_name_the_example_and_op_eager_meets_first(fn, columns):
     want = _eager_first_error(fn, *columns)

@@ -8,8 +8,8 @@ import struct
 import warnings
 
 import numpy as np
-from compile_reference import eager
 import pytest
+from compile_reference import eager
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,3 +126,13 @@ def test_a_tie_broken_by_a_tiny_operand_rounds_as_fsum_rounds_it(ops, want):
     w = [Value(x) for x in ops[1:]]
     f = autograd.compile(lambda x: autograd.sum([x] + w))
     assert f([ops[0], ops[0]]).tolist() == [want, want]
+
+
+def test_the_cost_benchmark_runs_and_checks_the_two_sums_agree(monkeypatch, capsys):
+    from benchmarks import exact_sum
+    rows = exact_sum.main(["--quick"])
+    assert len(rows) == 5 and all(ratio > 0 for _, ratio in rows)
+    assert "exact/plain" in capsys.readouterr().out
+    monkeypatch.setattr(exact_sum, "_EXACT", lambda ops: exact_sum.plain_sum(ops) + 1e-6)
+    with pytest.raises(AssertionError, match="disagree"):
+        exact_sum.main(["--quick"])
