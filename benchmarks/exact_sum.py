@@ -31,6 +31,7 @@ from autograd.mathspaces import NUMPY
 from .timing import measure_side_by_side, paired_ratio
 
 _EXACT = type(NUMPY).fsum
+_ENTRY = vars(type(NUMPY))["fsum"]        # the class's own entry (a staticmethod), to put back
 
 
 def plain_sum(args):
@@ -50,7 +51,7 @@ class _Using:
         try:
             return self.fn()
         finally:
-            cls.fsum = _EXACT
+            cls.fsum = _ENTRY
 
 
 def _blocks(n, k, size, seed=0):
