@@ -13,10 +13,10 @@ order the function made them, then its backward pass in reverse topological
 order, so that when several examples or ops fail, the error is the one eager
 meets first.  A node whose incoming gradient is exactly 0 passes nothing on
 and its local derivatives are not evaluated; a float constant takes no
-gradient; a gradient that would be NaN is an error naming the op; the parameters' gradients are summed
-over the examples in order, as eager's ``.grad`` accumulates them, and a sum
-that would be NaN (``inf`` from one example, ``-inf`` from another) is an
-error too.  Only Python floats are added, so no numpy warning can escape.
+gradient; a gradient that would be NaN is an error naming the op; the
+parameters' gradients are summed over the examples in order, as eager's
+``.grad`` accumulates them, and a sum that would be NaN (``inf`` from one
+example, ``-inf`` from another) is an error too.  Only Python floats are added, so no numpy warning can escape.
 
 Example:
     >>> import autograd

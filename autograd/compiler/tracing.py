@@ -153,7 +153,7 @@ class Traced(NamedTuple):
     names: tuple                  # their argument names
     nodes: list                   # the whole graph, operands first
     n_returned: int               # nodes[:n_returned] are what ``out`` depends on
-    made: list = []               # the operation nodes in the order they were made
+    made: list                    # the operation nodes in the order they were made
 
 
 def _arg_names(fn: Callable[..., Any], nargs: int | None) -> tuple[str, ...]:
