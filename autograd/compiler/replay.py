@@ -16,7 +16,8 @@ and its local derivatives are not evaluated; a float constant takes no
 gradient; a gradient that would be NaN is an error naming the op; the
 parameters' gradients are summed over the examples in order, as eager's
 ``.grad`` accumulates them, and a sum that would be NaN (``inf`` from one
-example, ``-inf`` from another) is an error too.  Only Python floats are added, so no numpy warning can escape.
+example, ``-inf`` from another) is an error too.  Only Python floats are
+added, so no numpy warning can escape.
 
 Example:
     >>> import autograd
