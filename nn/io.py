@@ -218,7 +218,7 @@ def _target(path: str, where: str) -> tuple[str, int]:
     if st is None:
         return target, 0o644
     if not stat.S_ISREG(st.st_mode):
-        kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a file")
+        kind = next((name for test, name in _KINDS if test(st.st_mode)), "an unknown kind of file")
         via = f" (a symlink to {target!r})" if os.path.islink(path) else ""
         raise ValueError(f"{where}: {path!r}{via} is {kind}, not a regular file; save writes a "
                          "regular file or a new path, so nothing was written")
