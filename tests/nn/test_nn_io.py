@@ -359,10 +359,19 @@ def _fifo(path):
     return path
 
 
+def _socket(path):
+    import socket
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(path))
+    sock.close()                  # the socket file stays in the folder
+    return path
+
+
 @pytest.mark.parametrize("make,kind", [
     (lambda p: _fifo(p), "a FIFO"),
     (lambda p: p.mkdir(), "a directory"),
-], ids=["fifo", "directory"])
+    (lambda p: _socket(p), "a socket"),
+], ids=["fifo", "directory", "socket"])
 @pytest.mark.parametrize("via_link", [False, True], ids=["direct", "symlink"])
 def test_save_refuses_to_replace_what_is_not_a_regular_file(model, tmp_path, make, kind, via_link):
     import stat
