@@ -463,7 +463,7 @@ def _render(e: Explanation) -> str:
         lines.append(f"{_count(e.paths)} paths from {x_name} to {out_name}, more than the {e.max_terms} "
                      "listed at most (max_terms), so they are grouped\nby the first arrow out of "
                      f"{x_name}: {head} = Σ over arrows {x_name} → u of ∂u/∂{x_name} × d{out_name}/du, "
-                     f"where d{out_name}/du is u's gradient:")
+                     f"where d{out_name}/du is what backward() gives u:")
         for g in shown:
             u = name(g.via)
             lines.append(f"  {x_name} —({_num(g.local)})→ {u}  × d{out_name}/d{u} = {_num(g.downstream)}"
