@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = f"{passed} of {len(results)} {noun} passed ({seconds:.1f} s)."
     todo = [r for r in results if not r.ok]
     if todo:
-        summary += f" Next: task {todo[0].task.number}, {_relative(folder)}{todo[0].task.filename}"
+        summary += f" Next: task {todo[0].task.number}, {_relative(folder)}{todo[0].task.filename}."
     print(summary)
     return 0 if not todo else 1
 

@@ -252,7 +252,7 @@ def _check_topological_order(module: Any) -> None:
     y.label = "y"
     _check_order(module, y, "topological_order(y) on y = x * x (x is used twice)")
     rng = _rng(3, "graphs")
-    for _ in range(40):
+    for _ in range(100):
         program = Program.draw(rng)
         nodes = program.build(plain)
         _check_order(module, nodes[-1], f"topological_order(v{len(nodes) - 1}) on the graph "
@@ -302,7 +302,7 @@ def _check_backward(module: Any) -> None:
     _compare_grads("backward(L) on b = a * 2; L = b + b at a = 1.5", {"b": b, "a": a},
                    {"b": 2.0, "a": 4.0}, 1e-9, _backward_hint)
     rng = _rng(4, "graphs")
-    for k in range(60):
+    for k in range(150):
         program = Program.draw(rng)
         yours, twin = program.build(plain), program.build(plain)
         where = f"backward(v{len(yours) - 1}) on the graph {program.describe()}"
