@@ -35,7 +35,7 @@ from typing import Any, Union
 
 from . import engine, plain
 from .primitives import FLOAT
-from .registry import chain_rule, nan_gradient_error
+from .registry import chain_rule, nan_gradient_error, short_repr
 
 __all__ = ["explain", "Explanation", "Term", "Group", "MAX_TERMS", "PATH_CAP"]
 
@@ -181,13 +181,16 @@ def explain(out: AnyValue, x: AnyValue, max_terms: int = MAX_TERMS) -> Explanati
 
     Lists the paths from ``x`` to ``out``, each with the local derivatives on
     its arrows and their product, and their sum, in the graph's labels and
-    numbers; a node used twice shows one term per use.  With more than
+    numbers (a node without a label is named by its number in ``draw_dot``
+    and ``to_text`` and its op, ``#2[*]``); a node used twice shows one
+    term per use.  With more than
     ``max_terms`` paths (default :data:`MAX_TERMS`), the terms are grouped
     by the first arrow out of ``x`` (d out / d x = sum over arrows x -> u of
     d u / d x times d out / d u), and the text says so.  Either engine's
     Values (``autograd.Value``, ``autograd.plain.Value``); nothing is
     written to any ``.grad``.  Where ``grad`` would raise (a local
-    derivative that is not finite, a NaN gradient), this raises the same error.
+    derivative that is not finite, a NaN gradient), this raises the same
+    error, naming ``explain``.
 
     Example:
         >>> from autograd import Value, explain
@@ -238,8 +241,8 @@ def _check_arguments(out: Any, x: Any, max_terms: Any) -> None:
     kinds = (engine.Value, plain.Value)
     for name, v in (("out", out), ("x", x)):
         if not isinstance(v, kinds):
-            raise TypeError(f"explain: {name} must be a Value, got {type(v).__name__} {v!r}")
-    if type(out) is not type(x):
+            raise TypeError(f"explain: {name} must be a Value, got {type(v).__name__} {short_repr(v)}")
+    if isinstance(out, plain.Value) != isinstance(x, plain.Value):
         raise TypeError("explain: out and x must come from the same engine, got "
                         f"{type(out).__module__}.Value and {type(x).__module__}.Value")
     if isinstance(max_terms, bool) or not isinstance(max_terms, int) or max_terms < 1:
