@@ -38,21 +38,61 @@ __all__ = ["grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError"]
 class _ValueMath:
     """Values: the namespace that makes derivative rules differentiable again.
 
-    Smooth functions become graph nodes; the piecewise-constant helpers return
-    constants (their derivative is zero almost everywhere).
+    Every function of :data:`~autograd.mathspaces.NAMES` is here.  Smooth
+    functions become graph nodes (``sin`` and ``cos`` the table's ``m.sin``
+    and ``m.cos`` entries, the others the entry of the same name), so a rule's
+    result can itself be differentiated; on plain numbers they give plain
+    numbers.  The piecewise-constant helpers return constants (their
+    derivative is zero almost everywhere).
     """
+
+    @staticmethod
+    def exp(x: Any) -> Any:
+        return apply(PRIMITIVES["exp"], x)
 
     @staticmethod
     def log(x: Any) -> Any:
         return apply(PRIMITIVES["log"], x)
 
     @staticmethod
+    def sqrt(x: Any) -> Any:
+        return apply(PRIMITIVES["sqrt"], x)
+
+    @staticmethod
+    def sin(x: Any) -> Any:
+        return apply(PRIMITIVES["m.sin"], x)
+
+    @staticmethod
+    def cos(x: Any) -> Any:
+        return apply(PRIMITIVES["m.cos"], x)
+
+    @staticmethod
+    def tanh(x: Any) -> Any:
+        return apply(PRIMITIVES["tanh"], x)
+
+    @staticmethod
     def sigmoid(x: Any) -> Any:
         return apply(PRIMITIVES["sigmoid"], x)
 
     @staticmethod
-    def exp(x: Any) -> Any:
-        return apply(PRIMITIVES["exp"], x)
+    def softplus(x: Any) -> Any:
+        return apply(PRIMITIVES["softplus"], x)
+
+    @staticmethod
+    def relu(x: Any) -> Any:
+        return apply(PRIMITIVES["relu"], x)
+
+    @staticmethod
+    def abs(x: Any) -> Any:
+        return apply(PRIMITIVES["abs"], x)
+
+    @staticmethod
+    def fsum(xs: Sequence[Any]) -> Any:
+        return apply(PRIMITIVES["sum"], *xs)
+
+    @staticmethod
+    def dot(xw: Sequence[Any]) -> Any:
+        return apply(PRIMITIVES["dot"], *xw)
 
     @staticmethod
     def step(x: Any) -> float:
