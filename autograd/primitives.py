@@ -27,7 +27,7 @@ Example:
 import math
 
 from .mathspaces import FLOAT, NUMPY, pow_domain
-from .registry import PRIMITIVES, Primitive, register
+from .registry import BUILT_IN, PRIMITIVES, Primitive, register
 
 __all__ = ["Primitive", "PRIMITIVES", "FLOAT", "NUMPY", "register"]
 
@@ -85,4 +85,8 @@ register("m.sin", "sin", 1, lambda m, x: m.sin(x),      lambda m, out, x: (m.cos
 register("m.cos", "cos", 1, lambda m, x: m.cos(x),      lambda m, out, x: (-m.sin(x),),
          (lambda x: abs(x) < math.inf, "input must be finite"))
 # fmt: on
+
+# Everything above is built in: the operators hold these entries themselves,
+# so register() refuses to replace one (a new "mul" would never reach x * y).
+BUILT_IN.update(PRIMITIVES)
 
