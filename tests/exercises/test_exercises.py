@@ -198,9 +198,6 @@ WRONG = [
      -518.50045, "dJ/db"),
     (6, "return X.T @ delta, float(np.sum(delta))", "return X.T @ (y - a), float(np.sum(delta))",
      -2458.9955, "dJ/dw[0]"),
-    # 7: a new operation
-    (7, 'return register("swish", "swish", 1, swish_value, swish_derivs)',
-     'return register("swish", "swish", 2, swish_value, swish_derivs)', 1.0, "how many operands"),
 ]
 
 
@@ -217,6 +214,16 @@ def test_a_typical_wrong_answer_fails_naming_the_expected_value(tmp_path, number
     assert phrase in text, text
     assert _shown(result, "received") != _shown(result, "expected")
     assert "input:" in text and f"idea:     {tasks.by_number(number).idea}" in text
+
+
+def test_a_wrong_operand_count_is_refused_when_registered(tmp_path):
+    # register() compares the arity with the rules' parameters itself, so the
+    # learner reads the refusal at the register(...) line, naming both counts.
+    result = _mutated(tmp_path, 7, 'return register("swish", "swish", 1, swish_value, swish_derivs)',
+                      'return register("swish", "swish", 2, swish_value, swish_derivs)')
+    assert result.status == "failed" and result.passed == ["swish_value", "swish_derivs"], _text(result)
+    assert _shown(result, "input") == "register_swish()"
+    assert "arity is 2" in _shown(result, "received") and "takes 1 operand" in _shown(result, "received")
 
 
 # Wrong answers that first fail at a random input: the expected value the
