@@ -8,12 +8,16 @@ eager step would then either raise, and this raises the same message plus
 the example, or give infinities, which this reproduces.  Slow (Python per
 node and example), exact, and rare.
 
-It follows eager's rules: a node whose incoming gradient is exactly 0 passes
-nothing on and its local derivatives are not evaluated; a gradient that
-would be NaN is an error naming the op; the parameters' gradients are summed
-over the examples in order, as eager's ``.grad`` accumulates them, and a sum
-that would be NaN (``inf`` from one example, ``-inf`` from another) is an
-error too.  Only Python floats are added, so no numpy warning can escape.
+It follows eager's rules and order: each example in turn, its nodes in the
+order the function made them, then its backward pass in reverse topological
+order, so that when several examples or ops fail, the error is the one eager
+meets first.  A node whose incoming gradient is exactly 0 passes nothing on
+and its local derivatives are not evaluated; a float constant takes no
+gradient; a gradient that would be NaN is an error naming the op; the
+parameters' gradients are summed over the examples in order, as eager's
+``.grad`` accumulates them, and a sum that would be NaN (``inf`` from one
+example, ``-inf`` from another) is an error too.  Only Python floats are
+added, so no numpy warning can escape.
 
 Example:
     >>> import autograd
@@ -70,7 +74,7 @@ def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
     nv = plan.n_varying
     nin = plan.n_inputs
     out = plan.out
-    nodes = plan.replay_nodes
+    nodes, back = plan.replay_nodes, plan.replay_back
     values = np.empty(size)
     in_grads = np.zeros((nin, size))
     param_rows = plan.param_rows.tolist()
@@ -78,7 +82,7 @@ def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
     s0 = Sb[:, 0].tolist()
     for b in range(size):
         slots = [Vb[:nin, b].tolist() + [0.0] * (nv - nin), list(s0)]
-        for prim, opr, extra, (okind, orow) in nodes:
+        for prim, opr, extra, (okind, orow), _ in nodes:
             datas = [slots[k][r] for k, r in opr] + list(extra)
             try:
                 slots[okind][orow] = evaluate(prim, datas)
@@ -93,7 +97,7 @@ def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
         g = [[0.0] * nv, [0.0] * len(s0)]
         g[out.kind][out.row] = 1.0
         last_op = {}     # per shared row, the op that last added to it (for an error)
-        for prim, opr, extra, (okind, orow) in reversed(nodes):
+        for prim, opr, extra, (okind, orow), constant in back:
             gn = g[okind][orow]
             out_data = slots[okind][orow]
             datas = [slots[k][r] for k, r in opr] + list(extra)
@@ -104,6 +108,8 @@ def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
             except ValueError as e:
                 raise ValueError(f"{e} [batch example {b}]") from e
             for i, ((k, r), contrib) in enumerate(zip(opr, passed)):
+                if constant[i]:         # a float constant: eager keeps no gradient for it
+                    continue
                 total = g[k][r] + contrib
                 if total != total:  # as eager backward: never a silent NaN gradient
                     err = nan_gradient_error("backward", prim, out_data, datas, i, gn, g[k][r])
