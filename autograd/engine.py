@@ -62,9 +62,14 @@ old and new code side by side in one process, interleaved, medians of 31 to
    Then every ``.grad`` is put back and the plain rule with every guard
    (:func:`~autograd.registry.gradients`, the one the plain engine uses to
    name its errors) walks again: it names the error word for word as plain.py
-   does, or confirms the numbers (an infinite gradient is allowed).  The
-   checks cost the MLP step no measurable time (``python -m benchmarks --only
-   a``, interleaved with the previous engine: docs/engine.md gives the run).
+   does, or confirms the numbers (an infinite gradient is allowed).  Cost,
+   measured against the engine without these checks, interleaved in one
+   process on a shared 2-core machine: the MLP(2, [16, 16, 1]) step on 100
+   points, build and backward, 1.03x the time (quartiles of 31 rounds 0.98x
+   to 1.05x); backward of a 20,000-op chain 1.01x to 1.08x (two runs);
+   ``python -m benchmarks --only a``, run alternately on both, eager vs
+   micrograd 47.5x, 47.3x, 50.1x against 47.1x, 48.6x, 57.9x: within the
+   noise.  (A subtraction per sum costs about 10 ns more than ``!=``.)
 
 Nodes point only at their operands, never back, so a graph has no reference
 cycles and is freed by reference counting (no closures, as in plain.py).
