@@ -84,6 +84,7 @@ Example:
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from typing import Any, Union
@@ -646,7 +647,6 @@ def _operands(node):
 
 def _deepcopy_graph(root, memo):
     """Copy every node ``root`` depends on, operands first, without recursion."""
-    import copy
     stack = [root]
     while stack:
         node = stack[-1]
