@@ -224,16 +224,21 @@ def test_gradients_summed_past_the_float_range_are_eager_s_inf_without_a_warning
     assert w.grad == want[2][0] == math.inf
 
 
-# -- a zero incoming gradient passes nothing --------------------------------------------------
+# -- a zero incoming gradient passes nothing, but 0 * inf is refused as eager refuses it --------
 
 @pytest.mark.parametrize("fn", [lambda x: x.sqrt() * 0.0, lambda x: x ** 0.5 * 0.0,
                                 lambda x: (x.sqrt() * 0.0).exp()])
-def test_a_zero_gradient_is_not_propagated_so_sqrt_at_zero_is_no_error(fn):
-    # d/dx of (0 * sqrt x) is 0 everywhere; sqrt'(0) is never evaluated.
+def test_a_zero_gradient_meeting_sqrt_at_zero_is_refused_as_eagerly(fn):
+    # d/dx of (0 * sqrt x) is 0 where x > 0: nothing passes; at x = 0 the
+    # zero gradient meets sqrt's infinite slope, which eager refuses too.
     f = autograd.compile(fn)
-    for x in ([0.0, 4.0], [4.0], [0.0]):           # the exact replay, and the batched pass
-        values, (dx,) = f.value_and_grad(x)
-        np.testing.assert_array_equal(dx, np.zeros(len(x)))
+    values, (dx,) = f.value_and_grad([4.0])
+    np.testing.assert_array_equal(dx, [0.0])
+    for x in ([0.0, 4.0], [0.0]):
+        with pytest.raises(ValueError, match=r"local derivative is not finite"):
+            eager(fn, [], x)
+        with pytest.raises(ValueError, match=r"local derivative is not finite.*\[batch example 0\]"):
+            f.value_and_grad(x)
 
 
 # -- tracing in one thread leaves every other thread alone ------------------------------------
