@@ -172,6 +172,13 @@ def test_evaluate_runs_another_function_on_the_array():
     params.write_back()
     np.testing.assert_allclose(params.evaluate(score, X0, X1), [m(x).data for x in X.tolist()],
                                rtol=1e-12)
+    # A function of two parameters from the far end of the array, in another order.
+    out = m.layers[2].neurons[0]
+    few = autograd.compile(lambda x: x * out.b + out.w[3])
+    params.data *= 3.0
+    np.testing.assert_allclose(params.evaluate(few, [1.0, 2.0]),
+                               [3 * out.b.data + 3 * out.w[3].data, 6 * out.b.data + 3 * out.w[3].data],
+                               rtol=1e-15)
     other = autograd.compile(lambda x: x * Value(3.0, label="stranger"))
     with pytest.raises(ValueError, match="'stranger', which is not among these 105 parameters"):
         params.evaluate(other, [1.0])
@@ -280,3 +287,17 @@ def test_flat_refuses_what_it_cannot_train():
         autograd.compile(lambda x: x * 2.0).flat()
     with pytest.raises(TypeError, match="mean must be True or False"):
         autograd.compile(lambda x: x * Value(1.0)).flat(mean=1)
+
+
+def test_a_batch_replayed_example_by_example_gives_the_mean_gradient_too():
+    # An infinite input sends the call to the exact replay; its gradient is
+    # still the mean's: eager's sum / 2 seeds each example with 1/2.
+    w = Value(3.0, label="w")
+    fn = lambda x: w * x.exp()  # noqa: E731
+    params = autograd.compile(fn).flat()
+    losses = params.value_and_grad([-math.inf, 1.0])
+    v = Value(3.0)
+    eager = autograd.sum([v * Value(x).exp() for x in (-math.inf, 1.0)]) / 2
+    eager.backward()
+    assert losses.tolist() == [0.0, 3.0 * math.e]
+    assert params.grad.tolist() == [v.grad] and v.grad == math.e / 2
