@@ -66,7 +66,16 @@ class ValueStore:
         return len(self.params)
 
     def read(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(data, grad)``: read-only float64 arrays, fresh at every call."""
+        """``(data, grad)``: read-only float64 arrays, fresh at every call.
+
+        Example:
+            >>> import numpy as np
+            >>> from autograd import Value
+            >>> w = Value(2); w.grad = np.float32(0.1)
+            >>> data, grad = ValueStore([w], "SGD.step").read()
+            >>> data.tolist(), grad.tolist() == [float(np.float32(0.1))]   # widened exactly
+            ([2.0], True)
+        """
         params, pack = self.params, self._pack
         try:
             data = np.frombuffer(pack(*[p.data for p in params]))
@@ -76,17 +85,37 @@ class ValueStore:
         return data, grad
 
     def write(self, new: np.ndarray) -> None:
-        """Every ``.data`` from ``new``, as Python floats (``tolist``)."""
+        """Every ``.data`` from ``new``, as Python floats (``tolist``).
+
+        Example:
+            >>> import numpy as np
+            >>> from autograd import Value
+            >>> w = Value(1.0); ValueStore([w], "SGD.step").write(np.array([0.5]))
+            >>> w.data, type(w.data).__name__
+            (0.5, 'float')
+        """
         for p, x in zip(self.params, new.tolist()):
             p.data = x
 
     def zero_grad(self) -> None:
-        """Every ``.grad`` to 0.0."""
+        """Every ``.grad`` to 0.0.
+
+        Example:
+            >>> from autograd import Value
+            >>> w = Value(1.0); w.grad = 3.0; ValueStore([w], "SGD.step").zero_grad(); w.grad
+            0.0
+        """
         for p in self.params:
             p.grad = 0.0
 
     def name(self, i: int, attr: str = "") -> str:
-        """How an error names parameter ``i`` (and its ``attr``)."""
+        """How an error names parameter ``i`` (and its ``attr``).
+
+        Example:
+            >>> from autograd import Value
+            >>> ValueStore([Value(1.0)] * 4, "SGD.step").name(3, "grad")
+            'params[3].grad'
+        """
         return f"params[{i}].{attr}" if attr else f"params[{i}]"
 
     def _not_a_number(self) -> Exception:
@@ -129,19 +158,51 @@ class ArrayStore:
         return len(self.flat)
 
     def read(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(data, grad)``: the arrays themselves (a step only reads them)."""
+        """``(data, grad)``: the arrays themselves (a step only reads them).
+
+        Example:
+            >>> import autograd
+            >>> from autograd import Value
+            >>> params = autograd.compile(lambda x: Value(1.0) * x).flat()
+            >>> ArrayStore(params).read()[0] is params.data
+            True
+        """
         return self.flat.data, self.flat.grad
 
     def write(self, new: np.ndarray) -> None:
-        """``data`` takes ``new``, in place (whoever holds ``data`` sees it)."""
+        """``data`` takes ``new``, in place (whoever holds ``data`` sees it).
+
+        Example:
+            >>> import numpy as np, autograd
+            >>> from autograd import Value
+            >>> params = autograd.compile(lambda x: Value(1.0) * x).flat()
+            >>> held = params.data; ArrayStore(params).write(np.array([4.0])); held
+            array([4.])
+        """
         self.flat.data[...] = new
 
     def zero_grad(self) -> None:
-        """``grad`` to 0.0, in place."""
+        """``grad`` to 0.0, in place.
+
+        Example:
+            >>> import autograd
+            >>> from autograd import Value
+            >>> params = autograd.compile(lambda x: Value(1.0) * x).flat()
+            >>> params.grad[0] = 2.0; ArrayStore(params).zero_grad(); params.grad
+            array([0.])
+        """
         self.flat.grad.fill(0.0)
 
     def name(self, i: int, attr: str = "") -> str:
-        """How an error names parameter ``i``: its index, and its label if any."""
+        """How an error names parameter ``i``: its index, and its label if any.
+
+        Example:
+            >>> import autograd
+            >>> from autograd import Value
+            >>> params = autograd.compile(lambda x: Value(1.0, label="w") * x).flat()
+            >>> ArrayStore(params).name(0, "grad")
+            "params.grad[0] ('w')"
+        """
         label = self.flat.values[i].label
         where = f"params.{attr or 'data'}[{i}]"
         return where + (f" ({label!r})" if label else "")
