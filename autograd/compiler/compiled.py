@@ -79,7 +79,9 @@ class Compiled:
     ``value_and_grad`` returns the inputs' derivatives), ``depth`` (levels of
     the graph), ``n_groups`` (batched steps per forward; each is a few numpy
     calls) and ``plan`` (the :class:`~autograd.compiler.plan.Plan`, to look
-    inside).
+    inside).  About 180 lines of code: a call's path (its inputs read, the
+    strict batched pass, the replay when it cannot be trusted, the sums into
+    ``.grad``) reads top to bottom in one class.
 
     Example:
         >>> import autograd
