@@ -434,6 +434,8 @@ def run_closure(node: Any, g: float, grads: dict[Any, Any], where: str = "backwa
     """
     from .registry import held_grad, nan_gradient_error
     kids = node._args
+    if not kids:   # Value(data, (), 'op'): no child to pass anything to (backward skips it too)
+        return
     before = [grads.get(c, 0.0) for c in kids]
     after = closure_pass(node, g, before, where)
     totals = [_closure_total(node, k, b, a, g, where) for k, (b, a) in enumerate(zip(before, after))]

@@ -710,12 +710,16 @@ def _lecture_node(v, children, op):
     :mod:`autograd.closures`); a leaf inside ``no_grad``, like every result
     there; refused while ``autograd.compile`` traces."""
     prim, kids = lecture_node(children, op, Value)
-    if prim is None or not _grad_mode():
+    if prim is None:
         return
     v._prim = prim
     v._a = kids
-    if _current_trace() is not None:
-        _current_trace().refuse_closure(v)
+    trace = _current_trace()
+    if trace is not None:  # even inside no_grad, where a placeholder's number would be frozen
+        trace.refuse_closure(v)
+    if not _grad_mode():   # inside no_grad: a leaf, like every result there
+        v._prim = None
+        v._a = ()
 
 
 def _operands(node):

@@ -168,7 +168,7 @@ def grad(output: Value, inputs: Iterable[Value],
     """Derivatives of ``output`` with respect to each of ``inputs``.
 
     Returns a tuple with one entry per input (0.0 for an input ``output`` does
-    not depend on).  No ``.grad`` attribute is read or written.  With
+    not depend on).  No ``.grad`` is changed (see below for closures).  With
     ``create_graph=True`` the entries are Values built from the same
     derivative rules, so they can be differentiated again.
 

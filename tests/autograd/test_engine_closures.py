@@ -565,6 +565,28 @@ def test_compile_refuses_a_function_that_makes_a_closure_node_by_name():
     assert f([1.0, 2.0]).tolist() == [2.0, 4.0]
 
 
+def test_compile_refuses_a_closure_node_made_inside_no_grad_too():
+    sin = lecture_ops(Value)["sin"]
+
+    def f(x):
+        with no_grad():                   # a leaf here would freeze the placeholder's sin
+            s = sin(x)
+        return x * s
+    with pytest.raises(TracingError, match=r"compile through sin\(x\)"):
+        autograd.compile(f)
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_a_node_with_an_op_and_no_children_passes_nothing_on_both_engines(engine):
+    V = ENGINES[engine]
+    x = V(2.0)
+    c = V(3.0, (), "const")               # an op name, no children: nothing to pass back to
+    assert (c.op, c._op, c._prev) == ("const", "const", set())
+    y = x * c
+    y.backward()                          # no _backward, and none needed
+    assert (x.grad, c.grad) == (3.0, 2.0)
+
+
 def test_no_grad_makes_the_lectures_node_a_leaf():
     x = Value(0.5)
     with no_grad():
