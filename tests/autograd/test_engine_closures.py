@@ -636,3 +636,16 @@ def test_the_cyclic_collector_frees_a_closure_graph(engine):
         if was:
             gc.enable()
 
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_explain_names_the_closure_and_leaves_its_local_derivative_unknown(engine):
+    V = ENGINES[engine]
+    x = V(0.5, label="x")
+    L = lecture_ops(V)["sin"](x) * 2.0
+    L.label = "L"
+    e = autograd.explain(L, x)
+    assert e.total is None and e.terms[0].factors == (None, 2.0)
+    assert "#1[sin]" in str(e) and "the local derivative of sin is unknown" in str(e)
+    L.backward()                                   # backward knows it: the closure ran
+    assert x.grad == 2.0 * math.cos(0.5)
