@@ -109,16 +109,36 @@ def estimate(shape: Shape, rankdir: str = "LR") -> tuple[float, float]:
         across[r] = across.get(r, -_NODESEP) + b + _NODESEP
         along[r] = max(along.get(r, 0.0), a)
 
+    def put_many(r, k):
+        # k virtual nodes side by side in rank r
+        across[r] = across.get(r, -_NODESEP) + k * (_VIRTUAL + _NODESEP)
+        along[r] = max(along.get(r, 0.0), _VIRTUAL)
+
     for n, (nw, nh) in shape.nodes.items():
         put(rank[n], nw, nh)
+    # A long arrow puts a thin virtual node in every rank it crosses.  Counted
+    # with a difference array, so an input used at every level of a deep
+    # graph costs one step per arrow, not one per rank it crosses (which made
+    # the estimate quadratic in the depth).
+    crossing: dict[int, int] = {}
     for tail, head, lab in shape.edges:
         lo, hi = rank[tail], rank[head]
-        mid = (lo + hi) // 2 if lab is not None and hi - lo >= 2 else None
-        for r in range(lo + 1, hi):
-            if r == mid and lab is not None:
-                put(r, lab[0], lab[1])
-            else:
-                put(r, _VIRTUAL, _VIRTUAL)
+        if hi - lo < 2:
+            continue
+        crossing[lo + 1] = crossing.get(lo + 1, 0) + 1
+        crossing[hi] = crossing.get(hi, 0) - 1
+        if lab is not None:     # its label takes the middle rank instead
+            mid = (lo + hi) // 2
+            put(mid, lab[0], lab[1])
+            crossing[mid] = crossing.get(mid, 0) - 1
+            crossing[mid + 1] = crossing.get(mid + 1, 0) + 1
+    count = 0
+    changes = sorted(crossing)
+    for r, nxt in zip(changes, changes[1:]):
+        count += crossing[r]
+        if count:       # every rank from r up to the next change holds `count` of them
+            for q in range(r, nxt):
+                put_many(q, count)
     length = sum(along.values()) + _RANKSEP / step * max(len(along) - 1, 0)
     breadth = max(across.values(), default=0.0)
     width, height = (length, breadth) if flow else (breadth, length)
