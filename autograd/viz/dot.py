@@ -386,14 +386,17 @@ def _fits(pic, max_size, rankdir):
     return max_size is None or max(estimate(pic._shape, rankdir)) <= max_size
 
 
-def prepare(root, what, *, module=None, highlight=None, expand=False):
+def prepare(root, what, *, module=None, highlight=None, expand=False, max_nodes=None):
     """What every view draws: ``(order, where, clusters, names, on_path)``,
     the graph's nodes in topological order (its expanded copy with
     ``expand=True``), the module each belongs to and their names there (with
-    ``module``), and the highlighted paths."""
+    ``module``), and the highlighted paths.  ``max_nodes``: refuse a larger
+    graph right after the walk that counts it, before any other work."""
     if expand not in (True, False):
         raise ValueError(f"{what}: expand must be True or False, got {expand!r}")
     order = graph_order(root)
+    if max_nodes is not None and len(order) > max_nodes:
+        raise _too_big(what, len(order), max_nodes, module_hint=False)
     where = clusters = names = None
     if module is not None:
         where, clusters = assign_clusters(order, module)
@@ -401,6 +404,8 @@ def prepare(root, what, *, module=None, highlight=None, expand=False):
     if not expand:
         return order, where, clusters, names, _highlighted(order, highlight, what)
     shown, view_of = expanded(order)
+    if max_nodes is not None and len(shown) > max_nodes:
+        raise _too_big(what, len(shown), max_nodes, module_hint=False)
     on_path = _highlighted(shown, highlight, what, view_of)
     if where is not None and names is not None:
         index = {v: i for i, v in enumerate(order)}

@@ -41,7 +41,7 @@ from typing import Any, NamedTuple
 
 from ..engine import Value
 from ..registry import chain_rule, nan_gradient_error
-from .dot import Reserve, _check_common, _check_root, _too_big, build, prepare
+from .dot import Reserve, _check_common, _check_root, build, prepare
 from .graph import has_derivs, is_value, operands
 from .labels import add_up, arrow_text, html_text, local_derivs, num, op_expr, plain_text, roles, text_width
 from .rendering import Picture
@@ -119,9 +119,8 @@ def plan_steps(root: Value, what: str, *, rankdir: str = "LR", gradient: float =
     if isinstance(gradient, bool) or not isinstance(gradient, (int, float)) or gradient != gradient:
         raise ValueError(f"{what}: gradient must be a real number, got {gradient!r}")
     order, where, clusters, names, on_path = prepare(root, what, module=module,
-                                                     highlight=highlight, expand=expand)
-    if len(order) > max_nodes:
-        raise _too_big(what, len(order), max_nodes, module_hint=False)
+                                                     highlight=highlight, expand=expand,
+                                                     max_nodes=max_nodes)
     return _plan(order, float(gradient), digits, what, where, clusters, names, on_path)
 
 

@@ -10,7 +10,6 @@ from viz_helpers import backward_order, edges, values
 
 import autograd
 from autograd import Value, backward_frames, topological_order
-from autograd.viz.frames import plan_steps
 
 
 def _expr():
@@ -141,6 +140,7 @@ def _entries(caption_lines):
 
 
 def test_captions_name_labelled_nodes_and_add_up_at_the_digits_shown(monkeypatch):
+    from autograd.viz.frames import plan_steps
     # The issue: "#0 += -0.6611" for x, whose box said 0.9672 while
     # 1.628 + (-0.6611) reads 0.9669.
     x = Value(2.0, label="x"); y = Value(-3.0, label="y")
@@ -165,6 +165,8 @@ def test_captions_name_labelled_nodes_and_add_up_at_the_digits_shown(monkeypatch
 
 def test_captions_add_up_on_random_graphs():
     import random
+
+    from autograd.viz.frames import plan_steps
     rng = random.Random(7)
     for _ in range(20):
         leaves = [Value(rng.uniform(-3, 3), label=f"p{k}") for k in range(3)]

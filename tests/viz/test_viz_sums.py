@@ -10,7 +10,6 @@ from viz_helpers import edges, nodes, oval_text, values
 import autograd
 import nn
 from autograd import Value, backward_frames, draw_dot, to_text, topological_order
-from autograd.viz.frames import plan_steps
 
 X = [2.0, 3.0, -1.0]
 W = [0.4, -0.6, 0.25]
@@ -88,6 +87,7 @@ def test_expanded_neuron_is_the_lectures_products_and_sums():
 
 
 def test_stepping_through_the_expanded_nodes_gives_the_fused_gradients():
+    from autograd.viz.frames import plan_steps
     # The lecture's MLP loss: every hidden and output neuron expanded.
     model = nn.MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh", rng=0)
     xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5]]
