@@ -260,17 +260,18 @@ def _frames(plan, rankdir, digits):
 
 
 def frame(plan: Plan, k: int, grads: list, rankdir: str = "LR", digits: int = 4,
-          element_ids: bool = False, highlight: bool = True) -> Picture:
+          element_ids: bool = False, highlight: bool = True, caption: bool = True) -> Picture:
     """Step ``k`` of ``plan`` drawn with every node's gradient in ``grads``;
     ``element_ids``: as in :func:`~autograd.viz.dot.build` (the stepper's
     page finds its nodes and arrows by them); ``highlight``: draw the plan's
-    highlighted paths."""
+    highlighted paths; ``caption``: the step's caption under the picture
+    (the stepper writes it above the picture instead, where it changes)."""
     order = plan.order
     step = plan.steps[k]
-    caption = "<br/>".join(html_text(line) for line in step.caption)
+    text = "<br/>".join(html_text(line) for line in step.caption) if caption else None
     focus = None if step.passed is None else (step.node, step.passed)
     pic = build(order, grads, rankdir=rankdir, digits=digits, focus=focus,
-                on_path=plan.on_path if highlight else (), caption=caption,
+                on_path=plan.on_path if highlight else (), caption=text,
                 grad_name="grad so far", reserve=plan.reserve, where=plan.where,
                 clusters=plan.clusters, names=plan.names, scale=plan.scale,
                 element_ids=element_ids)

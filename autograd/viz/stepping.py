@@ -457,9 +457,10 @@ def stepper(root: Value, highlight: Any = None, *, rankdir: str = "LR", digits: 
         raise TypeError(f"stepper: title must be a str or None, got {type(title).__name__}")
     plan = plan_steps(root, "stepper", rankdir=rankdir, highlight=highlight,
                       max_nodes=max_nodes, digits=digits, module=module, expand=expand)
-    pics = [frame(plan, 0, plan.start, rankdir, digits, element_ids=True, highlight=False)]
+    pics = [frame(plan, 0, plan.start, rankdir, digits, element_ids=True, highlight=False,
+                  caption=False)]
     if highlight is not None:
-        pics.append(frame(plan, 0, plan.start, rankdir, digits, element_ids=True))
+        pics.append(frame(plan, 0, plan.start, rankdir, digits, element_ids=True, caption=False))
     svgs = render_many(pics, renderer)
     data = {"steps": _steps_data(plan, digits)}
     legend = legend_lines(plan.order) + [html_text(STEPPER_LEGEND)]

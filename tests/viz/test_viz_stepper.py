@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from viz_helpers import RENDERERS, backward_order, geometry, require, stepper_data
+from viz_helpers import RENDERERS, backward_order, geometry, require, stepper_data, svg_texts
 
 import autograd
 from autograd import Value, backward_frames, stepper
@@ -91,6 +91,8 @@ def test_without_a_script_the_page_shows_step_0():
     caption = re.search(r'<div class="cg-caption"[^>]*>(.*?)</div>', frag, re.S).group(1)
     assert caption == data["steps"][0]["caption"] and caption.startswith("Step 0 of")
     assert re.search(r'<span class="cg-counter">step 0 of \d+</span>', frag)
+    # the caption is written once, above the picture: the picture has none that could disagree
+    assert not any("Step" in t for t in svg_texts(_svgs(frag, "plain")[0]))
     grads = _box_grads(_svgs(frag, "plain")[0], f"{uid}-p-")
     last = max(grads)
     assert grads[last] == "1" and all(g == "0" for k, g in grads.items() if k != last)
