@@ -466,9 +466,10 @@ def draw_dot(root: Value, rankdir: str = "LR", *, format: str = "svg", highlight
     order, where, clusters, names, on_path = prepare(root, "draw_dot", module=module,
                                                      highlight=highlight, expand=expand)
     pending = not_computed(order)
-    caption = "<br/>".join(legend_lines(order, pending)) if legend else None
 
     def full(nodes, b=None, note=""):
+        # The legend reads the nodes drawn: made here, so a refusal skips it.
+        caption = "<br/>".join(legend_lines(nodes, pending)) if legend else None
         ids = None if b is None else {v: i for i, v in enumerate(order)}
         pic = build(nodes, [v.grad for v in nodes], rankdir=rankdir, on_path=on_path,
                     where=where, clusters=clusters, digits=digits,
