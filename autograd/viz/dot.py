@@ -43,6 +43,10 @@ _FOCUS = "#ffd43b"
 LEGEND = ("fill: blue grad &gt; 0, orange grad &lt; 0, deeper = larger |grad| · "
           "number on an arrow: local derivative ∂out/∂operand · "
           "grad(operand) = Σ grad(out) × arrow")
+# Sizes the estimate uses (points): a value box's three rows, an oval's
+# least size, a line of a 10 pt arrow label and of the 12 pt caption.
+_BOX_H, _OVAL_W, _OVAL_H, _LABEL_H, _LINE_H = 57.0, 54.0, 36.0, 14.0, 15.0
+
 # Lines the legend gets when the picture needs them.
 PENDING = "—"
 LEGEND_PENDING = ("grad —: not computed yet (call backward() on the output, then draw again)")
@@ -70,9 +74,6 @@ def not_computed(order) -> bool:
     run on this graph (or every gradient was reset), so a picture shows
     ``grad —`` instead of a 0 that reads like a result."""
     return all(v.grad == 0.0 for v in order)
-# Sizes the estimate uses (points): a value box's three rows, an oval's
-# least size, a line of a 10 pt arrow label and of the 12 pt caption.
-_BOX_H, _OVAL_W, _OVAL_H, _LABEL_H, _LINE_H = 57.0, 54.0, 36.0, 14.0, 15.0
 
 
 class Reserve(NamedTuple):
