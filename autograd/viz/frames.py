@@ -161,7 +161,8 @@ def _plan(order, gradient, digits, what, where, clusters, names, on_path):
         try:
             # The engine's one chain-rule step, so a frame shows exactly what
             # backward adds (nothing at all for a zero gradient).
-            contribs = chain_rule(v._prim, v.data, datas, g, where=f"{what}: backward")
+            contribs = chain_rule(v._prim, v.data, datas, g, where=f"{what}: backward",
+                                  wanted=[is_value(a) for a in args])
         except ValueError as e:
             raise ValueError(f"{e} (node #{i})") from e
         parts = roles(v)

@@ -189,3 +189,11 @@ def test_frames_group_by_module():
     frames = list(backward_frames(loss, module=model))
     assert "Neuron layers.0.neurons.1" in frames[-1].source
     assert "<i>w.1</i>" in frames[0].source
+
+
+def test_a_constants_overflowing_local_derivative_does_not_stop_the_frames():
+    # d(x / c)/dc overflows at c = 1e-160, but c is a constant: backward never
+    # needs it, so the frames must not refuse it either.  Truth: d(x/c)/dx = 1/c.
+    x = Value(2.0, label="x")
+    frames = list(backward_frames(x / 1e-160))
+    assert frames[-1].grads[x] == pytest.approx(1e160, rel=1e-15)
