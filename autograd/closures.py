@@ -67,7 +67,7 @@ from typing import Any, Callable
 import numpy as np
 
 __all__ = ["Closure", "is_closure", "lecture_node", "backward_of", "set_backward",
-           "call_closure", "raised_in_closure", "closure_pass", "run_closure",
+           "call_closure", "raised_in_closure", "closure_pass", "closure_step", "run_closure",
            "refuse_closures", "no_rule_error", "missing_backward_error"]
 
 #: Where the page that explains both ways of adding an operation lives.
@@ -412,6 +412,31 @@ def _closure_total(node: Any, k: int, before: float, after: Any, g: float, where
     return after
 
 
+def closure_step(node: Any, g: float, before: Sequence[float], where: str = "backward") -> list[float]:
+    """Each child's gradient after ``node``'s closure has run, as ``backward()``
+    would have it at this point (:func:`closure_pass`: no ``.grad`` changes),
+    checked: a NaN, an infinity made from finite numbers, or a non-number is
+    refused naming the op.  ``before[k]`` is what child ``k`` has received so
+    far and ``g`` the node's gradient.  The step-by-step pictures show it.
+
+    Example:
+        >>> import math
+        >>> from autograd import Value
+        >>> from autograd.closures import closure_step
+        >>> x = Value(0.5)
+        >>> out = Value(math.sin(0.5), (x,), "sin")
+        >>> def _backward():
+        ...     x.grad += math.cos(x.data) * out.grad
+        >>> out._backward = _backward
+        >>> closure_step(out, 1.0, [0.0]) == [math.cos(0.5)]
+        True
+    """
+    if not node._args:   # Value(data, (), 'op'): no child to pass anything to (backward skips it)
+        return []
+    after = closure_pass(node, g, before, where)
+    return [_closure_total(node, k, b, a, g, where) for k, (b, a) in enumerate(zip(before, after))]
+
+
 def run_closure(node: Any, g: float, grads: dict[Any, Any], where: str = "backward",
                 held: bool = False) -> None:
     """The plain rule at a closure node: its closure run on this call's
@@ -434,11 +459,7 @@ def run_closure(node: Any, g: float, grads: dict[Any, Any], where: str = "backwa
     """
     from .registry import held_grad, nan_gradient_error
     kids = node._args
-    if not kids:   # Value(data, (), 'op'): no child to pass anything to (backward skips it too)
-        return
-    before = [grads.get(c, 0.0) for c in kids]
-    after = closure_pass(node, g, before, where)
-    totals = [_closure_total(node, k, b, a, g, where) for k, (b, a) in enumerate(zip(before, after))]
+    totals = closure_step(node, g, [grads.get(c, 0.0) for c in kids], where)
     for k, (c, total) in enumerate(zip(kids, totals)):
         if held:
             h = held_grad(c, where)
