@@ -83,6 +83,13 @@ old and new code side by side in one process, interleaved, medians of 31 to
    in one process, 31 interleaved rounds: the MLP(2, [16, 16, 1]) step on
    100 points 1.20x faster (quartiles 1.13x to 1.36x), forward 1.29x,
    backward 1.12x.
+10. **``relu`` restated too**: ``x if x > 0 else 0.0`` and its derivative
+    ``1.0 if x > 0 else 0.0`` (0 at 0, the table's convention), written in
+    ``Value.relu`` and in the fused loop instead of two calls through the
+    table (a lambda and ``FLOAT``'s function) per node.  ReLU is the
+    activation of micrograd's MLP, of the demos and of the benchmarks'
+    workload (a); tanh, sigmoid and the rest still go through the table.
+    Tested as trick 9 is.  Measured the same way: the MLP step 1.06x faster.
 
 A node made the micrograd lecture's way (``Value(data, (children,), 'op')``
 with ``out._backward = closure``, :mod:`autograd.closures`) has no table
@@ -172,7 +179,7 @@ _P = PRIMITIVES
 _ADD, _SUB, _MUL, _DIV, _NEG = _P["add"], _P["sub"], _P["mul"], _P["div"], _P["neg"]
 _POW, _RPOW, _VPOW = _P["pow"], _P["rpow"], _P["vpow"]
 _SUM, _DOT = _P["sum"], _P["dot"]
-_LEAKY_RELU = _P["leaky_relu"]
+_LEAKY_RELU, _RELU = _P["leaky_relu"], _P["relu"]
 # The primitives whose local derivatives a zero gradient may skip (registry.FINITE_DERIVATIVES).
 _SMOOTH = frozenset(_P[name] for name in FINITE_DERIVATIVES)
 _float = float
@@ -480,7 +487,10 @@ class Value:
             >>> Value(-2.0).relu().data
             0.0
         """
-        return _unary(_P["relu"], self)
+        xd = self.data
+        if type(xd) is _float:  # relu's rule restated (trick 10): no table call
+            return _new(_RELU, self, _UNARY, xd if xd > 0 else 0.0)
+        return _unary(_RELU, self)
 
     def leaky_relu(self, alpha: Number = 0.01) -> Value:
         """self where self >= 0, alpha * self below; derivative 1 at 0.
@@ -614,7 +624,10 @@ class Value:
                 # and the slow path tells them apart.
                 if b is _UNARY:
                     if type(a) is not _float:
-                        d = derivs(FLOAT, node.data, a.data)[0]
+                        if prim is _RELU:  # relu's rule restated (trick 10)
+                            d = 1.0 if a.data > 0 else 0.0
+                        else:
+                            d = derivs(FLOAT, node.data, a.data)[0]
                         total = a.grad + g * d
                         if total - total and (d - d or total != total):
                             raise _Slow

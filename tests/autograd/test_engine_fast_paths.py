@@ -113,3 +113,18 @@ def test_dot_rows_takes_its_fast_path_for_a_layers_values(monkeypatch):
     want = [autograd.dot(xs, ws).data for ws in rows]
     monkeypatch.setattr(engine, "dot", no_fallback)
     assert [z.data for z in dot_rows(xs, rows)] == want
+
+
+@pytest.mark.parametrize("x", [2.5, -2.5, 0.0, -0.0, 1e-310, -1e-310, 1e308, -math.inf, math.inf])
+def test_relu_forward_and_backward_give_the_tables_rule(x):
+    # Value.relu and the fused loop restate relu's rule (engine trick 10); the
+    # table's own forward and derivative (through grad) are the truth, 0 at 0.
+    table = autograd.PRIMITIVES["relu"]
+    v = Value(x)
+    y = v.relu()
+    assert y.data == table.forward(autograd.primitives.FLOAT, x)
+    assert math.copysign(1.0, y.data) == math.copysign(1.0, table.forward(autograd.primitives.FLOAT, x))
+    out = y * 3.0
+    want = list(autograd.grad(out, [v]))
+    out.backward()
+    assert [v.grad] == want == [3.0 * table.derivs(autograd.primitives.FLOAT, y.data, x)[0]]
