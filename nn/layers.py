@@ -97,8 +97,8 @@ def _inputs(x: Inputs, nin: int, where: str) -> list[Value | float]:
 
 def _layer_forward(neurons: Sequence[Neuron], ext: list[Value | float]) -> list[Value]:
     # The neurons' dot nodes first, reading the shared inputs' data once,
-    # then each neuron's activation.
-    zs = dot_rows(ext, [n._wb for n in neurons])
+    # then each neuron's activation.  A neuron's _wb holds Values only.
+    zs = dot_rows(ext, [n._wb for n in neurons], True)
     return [n._activate(z) for n, z in zip(neurons, zs)]
 
 

@@ -128,3 +128,14 @@ def test_relu_forward_and_backward_give_the_tables_rule(x):
     want = list(autograd.grad(out, [v]))
     out.backward()
     assert [v.grad] == want == [3.0 * table.derivs(autograd.primitives.FLOAT, y.data, x)[0]]
+
+
+def test_dot_rows_with_rows_of_values_gives_the_same_nodes_and_falls_back_for_a_float():
+    xs = [Value(0.5), -1.25, Value(2.0), 1.0]
+    rows = [[Value(0.1), Value(-0.2), Value(0.3), Value(0.4)],
+            [Value(1.5), Value(2.0), Value(-0.5), Value(0.25)]]
+    for checked, promised in zip(dot_rows(xs, rows), dot_rows(xs, rows, True)):
+        assert checked.data == promised.data and checked._args == promised._args
+    # a broken promise (a float among the weights) still gives dot's node
+    node = dot_rows(xs, [[Value(1.0), 2.0, Value(3.0), Value(4.0)]], True)[0]
+    assert node.data == autograd.dot(xs, [Value(1.0), 2.0, Value(3.0), Value(4.0)]).data
