@@ -226,26 +226,45 @@ def markdown(rows, titles, command):
 
 
 def plot(rows, titles, path):
-    """A PNG with one panel per workload (log time axis); False without matplotlib."""
+    """A PNG with one panel per workload (log time axis); False without matplotlib.
+
+    A workload timed at several sizes (workload (a): 100, 1,000 and 10,000
+    points) gets bars for its first size and a second panel with a line per
+    engine across the sizes, in seconds per example.
+    """
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    fig, axes = plt.subplots(1, len(titles), figsize=(4.2 * len(titles), 4.0))
-    axes = np.atleast_1d(axes)
-    for ax, (key, title) in zip(axes, titles):
+    panels = []
+    for key, title in titles:
         ok = [r for r in rows if r.workload == key and r.ok]
+        sizes = list(dict.fromkeys(r.size for r in ok))
+        if key == "b" or len(sizes) < 2:
+            panels.append((key, title, ok, "plain"))
+            continue
+        panels.append((key, f"{title}, {sizes[0]}", [r for r in ok if r.size == sizes[0]], "plain"))
+        panels.append((key, f"{title}, by batch size", ok, "sizes"))
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.0))
+    axes = np.atleast_1d(axes)
+    for ax, (key, title, ok, kind) in zip(axes, panels):
         ax.set_title(title, fontsize=9, wrap=True)
         ax.set_yscale("log")
-        if key == "b":
+        if key == "b" or kind == "sizes":
             for engine in dict.fromkeys(r.engine for r in ok):
-                pts = [(r.units, r.per_unit) for r in ok if r.engine == engine]
-                ax.plot(*zip(*pts), marker="o", label=engine)
+                mine = [r for r in ok if r.engine == engine]
+                if len(mine) < 2:
+                    continue
+                if key == "b":
+                    pts = [(r.units, r.per_unit) for r in mine]
+                else:
+                    pts = [(_count(r.size), r.timing.median / _count(r.size)) for r in mine]
+                ax.plot(*zip(*pts), marker="o", label=engine.replace("chaingrad ", ""))
             ax.set_xscale("log")
-            ax.set_xlabel("chain length (ops)")
-            ax.set_ylabel("seconds per op")
+            ax.set_xlabel("chain length (ops)" if key == "b" else "batch size (points)")
+            ax.set_ylabel("seconds per op" if key == "b" else "seconds per point")
             ax.legend(fontsize=8)
         else:
             ax.bar(range(len(ok)), [r.timing.median for r in ok],
@@ -259,6 +278,11 @@ def plot(rows, titles, path):
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return True
+
+
+def _count(size):
+    """The leading number of a size label: ``"1,000 points"`` is 1000."""
+    return int(size.split()[0].replace(",", ""))
 
 
 def command_line():
