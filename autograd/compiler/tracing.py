@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import inspect
 import numbers
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from ..engine import Value, _grad_enabled, _tracing, topological_order
 
