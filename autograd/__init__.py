@@ -33,12 +33,13 @@ __chaingrad__ = True
 
 from .compiler import Compiled, TracingError, compile  # noqa: E402
 from .engine import Value, apply, dot, is_grad_enabled, sum, topological_order  # noqa: E402
+from .explanation import explain  # noqa: E402
 from .functional import GradcheckError, enable_grad, grad, gradcheck, no_grad  # noqa: E402
 from .primitives import PRIMITIVES, Primitive, register  # noqa: E402
 
 __all__ = [
     "Value", "grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError",
-    "sum", "dot", "apply", "is_grad_enabled", "topological_order",
+    "sum", "dot", "apply", "is_grad_enabled", "topological_order", "explain",
     "PRIMITIVES", "Primitive", "register", "compile", "Compiled", "TracingError",
     "draw_dot", "to_text", "backward_frames", "stepper", "render", "find_renderer",
     "RendererNotFound",

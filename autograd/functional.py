@@ -38,21 +38,61 @@ __all__ = ["grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError"]
 class _ValueMath:
     """Values: the namespace that makes derivative rules differentiable again.
 
-    Smooth functions become graph nodes; the piecewise-constant helpers return
-    constants (their derivative is zero almost everywhere).
+    Every function of :data:`~autograd.mathspaces.NAMES` is here.  Smooth
+    functions become graph nodes (``sin`` and ``cos`` the table's ``m.sin``
+    and ``m.cos`` entries, the others the entry of the same name), so a rule's
+    result can itself be differentiated; on plain numbers they give plain
+    numbers.  The piecewise-constant helpers return constants (their
+    derivative is zero almost everywhere).
     """
+
+    @staticmethod
+    def exp(x: Any) -> Any:
+        return apply(PRIMITIVES["exp"], x)
 
     @staticmethod
     def log(x: Any) -> Any:
         return apply(PRIMITIVES["log"], x)
 
     @staticmethod
+    def sqrt(x: Any) -> Any:
+        return apply(PRIMITIVES["sqrt"], x)
+
+    @staticmethod
+    def sin(x: Any) -> Any:
+        return apply(PRIMITIVES["m.sin"], x)
+
+    @staticmethod
+    def cos(x: Any) -> Any:
+        return apply(PRIMITIVES["m.cos"], x)
+
+    @staticmethod
+    def tanh(x: Any) -> Any:
+        return apply(PRIMITIVES["tanh"], x)
+
+    @staticmethod
     def sigmoid(x: Any) -> Any:
         return apply(PRIMITIVES["sigmoid"], x)
 
     @staticmethod
-    def exp(x: Any) -> Any:
-        return apply(PRIMITIVES["exp"], x)
+    def softplus(x: Any) -> Any:
+        return apply(PRIMITIVES["softplus"], x)
+
+    @staticmethod
+    def relu(x: Any) -> Any:
+        return apply(PRIMITIVES["relu"], x)
+
+    @staticmethod
+    def abs(x: Any) -> Any:
+        return apply(PRIMITIVES["abs"], x)
+
+    @staticmethod
+    def fsum(xs: Sequence[Any]) -> Any:
+        return apply(PRIMITIVES["sum"], *xs)
+
+    @staticmethod
+    def dot(xw: Sequence[Any]) -> Any:
+        return apply(PRIMITIVES["dot"], *xw)
 
     @staticmethod
     def step(x: Any) -> float:
@@ -171,8 +211,8 @@ def grad(output: Value, inputs: Iterable[Value],
 
 
 class GradcheckError(AssertionError):
-    """Raised by :func:`gradcheck` when an analytic gradient disagrees with
-    central differences; the message lists every input.
+    """Raised by :func:`gradcheck` when an analytic derivative disagrees with
+    central differences; the message lists every derivative it checked.
 
     Example:
         >>> from autograd import GradcheckError, apply, gradcheck
@@ -182,21 +222,39 @@ class GradcheckError(AssertionError):
         ...     gradcheck(lambda x: apply(wrong, x), [3.0])
         ... except GradcheckError as e:
         ...     print(str(e).splitlines()[0])
-        gradcheck failed for 1 of 1 inputs:
+        gradcheck failed at first order for 1 of 1 derivatives (analytic: backward's .grad):
     """
 
 
 def gradcheck(f: Callable[..., Value], inputs: Sequence[Value | Number] | Value,
-              eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
-    """Check ``backward``'s gradients of ``f`` against central differences.
+              eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+              order: int = 1) -> bool:
+    """Check the derivatives of ``f`` against central differences, at first
+    order, or at first and second order with ``order=2``.
 
     ``f`` takes one Value per input and returns a Value; ``inputs`` are
-    numbers or Values (only their data is used).  Returns True, or raises
-    :class:`GradcheckError` listing each input's analytic and numeric value.
+    numbers or Values (only their data is read).  Each input ``x`` moves by
+    ``h = eps * max(1, |x|)`` either way, a step relative to its size, so
+    x = 1e20 is checked as well as x = 1.  An analytic value ``a`` passes
+    when ``|a - n| <= atol + rtol * |n|`` for the numeric value ``n``.
+
+    * Order 1: ``backward``'s ``.grad`` of each input against
+      ``(f(x + h) - f(x - h)) / 2h``.
+    * Order 2 also: every second derivative d²f / dx_i dx_j, from
+      ``grad(..., create_graph=True)`` differentiated again, against central
+      differences of the gradient (``grad``) in x_j.  A rule that reads a
+      number where it should build a node (``math.cos(x)`` instead of
+      ``m.cos(x)``) is right at order 1 and caught here.
+
+    Returns True, or raises :class:`GradcheckError` listing each analytic and
+    numeric value.  (``torch.autograd.gradcheck`` and ``gradgradcheck``
+    together, for scalar functions.)
 
     Example:
         >>> from autograd import gradcheck
         >>> gradcheck(lambda x, y: (x * y).tanh(), [0.3, -1.2])
+        True
+        >>> gradcheck(lambda x, y: (x * y).tanh(), [0.3, -1.2], order=2)
         True
     """
     if not callable(f):
@@ -210,27 +268,76 @@ def gradcheck(f: Callable[..., Value], inputs: Sequence[Value | Number] | Value,
         if not (math.isfinite(t) and (t > 0 if name == "eps" else t >= 0)):
             raise ValueError(f"gradcheck: {name} must be a finite number "
                              f"{'> 0' if name == 'eps' else '>= 0'}, got {tol!r}")
+    if type(order) is not int or order not in (1, 2):
+        raise ValueError(f"gradcheck: order must be 1 (gradients) or 2 (also second "
+                         f"derivatives), got {order!r}")
     points = [x.data if isinstance(x, Value) else to_float(x, "gradcheck") for x in given]
-    leaves = [Value(p) for p in points]
-    out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
+    for i, p in enumerate(points):
+        if not math.isfinite(p):
+            raise ValueError(f"gradcheck: input {i} is {p!r}; finite differences need a finite point")
+    # The points either side of each input; dividing by their exact distance
+    # (not 2h) keeps the rounding of x +- h out of the estimate.
+    sides = []
+    for i, p in enumerate(points):
+        h = float(eps) * max(1.0, abs(p))
+        if not p - h < p < p + h:
+            raise ValueError(f"gradcheck: eps={eps!r} is too small to move input {i} = {p!r}")
+        sides.append((p - h, p + h))
+
+    def at(i: int | None = None, side: int = 0) -> tuple[list[Value], Value]:
+        """Fresh leaves at the point (input ``i`` moved to ``sides[i][side]``), and f of them."""
+        xs = list(points)
+        where = "the point itself"
+        if i is not None:
+            xs[i] = sides[i][side]
+            where = f"input {i} = {xs[i]!r} (x {'-+'[side]} h)"
+        leaves = [Value(x) for x in xs]
+        try:
+            out = f(*leaves)
+        except ValueError as e:
+            raise ValueError(f"gradcheck: f raised at {where}: {e}; check a point farther from the "
+                             f"edge of f's domain, or pass a smaller eps") from e
+        if not isinstance(out, Value):
+            raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
+        return leaves, out
+
+    def central(i: int, values: tuple[float, float]) -> float:
+        return (values[1] - values[0]) / (sides[i][1] - sides[i][0])
+
+    n = len(points)
+    leaves, out = at()
     out.backward()
-    analytic = [v.grad for v in leaves]
+    with no_grad():
+        numeric = [central(i, (float(at(i, 0)[1]), float(at(i, 1)[1]))) for i in range(n)]
+    first = [(f"input {i} = {points[i]!r}", leaves[i].grad, numeric[i]) for i in range(n)]
+    _report(first, atol, rtol, "first order", "backward's .grad")
+    if order == 1:
+        return True
 
-    def at(i, x):
-        shifted = list(points)
-        shifted[i] = x
-        with no_grad():
-            return float(f(*[Value(p) for p in shifted]))
+    leaves, out = at()
+    firsts = grad(out, leaves, create_graph=True)
+    _report([(what, d.data, num) for (what, _, num), d in zip(first, firsts)],
+            atol, rtol, "first order", "grad(..., create_graph=True)")
+    analytic = [grad(d, leaves) for d in firsts]          # analytic[i][j] = d2f / dx_i dx_j
 
-    numeric = [(at(i, p + eps) - at(i, p - eps)) / (2 * eps) for i, p in enumerate(points)]
-    bad = [i for i, (a, n) in enumerate(zip(analytic, numeric))
+    def gradient(j: int, side: int) -> tuple[float, ...]:
+        moved, out = at(j, side)
+        return grad(out, moved)
+
+    around = [(gradient(j, 0), gradient(j, 1)) for j in range(n)]   # the gradient at x_j -+ h
+    second = [(f"d2f/dx{i} dx{j}", analytic[i][j], central(j, (around[j][0][i], around[j][1][i])))
+              for i in range(n) for j in range(n)]
+    _report(second, atol, rtol, f"second order at {points}", "grad of grad(..., create_graph=True)")
+    return True
+
+
+def _report(rows: list[tuple[str, float, float]], atol: float, rtol: float, order: str,
+            analytic: str) -> None:
+    """Raise GradcheckError when an analytic value is not within tolerance of its numeric one."""
+    bad = [k for k, (_, a, n) in enumerate(rows)
            if not (math.isfinite(a) and abs(a - n) <= atol + rtol * abs(n))]
     if bad:
-        rows = "\n".join(
-            f"  input {i} = {points[i]!r}: analytic {analytic[i]!r}, numeric {numeric[i]!r}"
-            + ("   <-- mismatch" if i in bad else "")
-            for i in range(len(points)))
-        raise GradcheckError(f"gradcheck failed for {len(bad)} of {len(points)} inputs:\n{rows}")
-    return True
+        lines = "\n".join(f"  {what}: analytic {a!r}, numeric {n!r}" + ("   <-- mismatch" if k in bad else "")
+                          for k, (what, a, n) in enumerate(rows))
+        raise GradcheckError(f"gradcheck failed at {order} for {len(bad)} of {len(rows)} "
+                             f"derivatives (analytic: {analytic}):\n{lines}")

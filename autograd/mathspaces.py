@@ -9,8 +9,11 @@ Every rule in :mod:`autograd.primitives` is written against a namespace ``m``
 * ``Value`` objects, with ``autograd.functional.VALUE``
   (``grad(..., create_graph=True)``: the derivative is itself a graph).
 
-The piecewise-constant helpers (``step``, ``sign``, ``slope``) return
-constants even for Values: their own derivative is zero almost everywhere.
+All three have the same functions, listed in :data:`NAMES`; a rule that
+needs another one composes it from these or adds it to every namespace
+(docs/add-an-operation.md shows both).  The piecewise-constant helpers
+(``step``, ``sign``, ``slope``) return constants even for Values: their own
+derivative is zero almost everywhere.
 
 Example:
     >>> import numpy as np
@@ -27,8 +30,12 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FLOAT", "NUMPY", "pow_domain"]
+__all__ = ["FLOAT", "NUMPY", "NAMES", "pow_domain"]
 
+#: The functions every namespace has (:data:`FLOAT`, :data:`NUMPY`, and
+#: ``autograd.functional.VALUE``): all a rule may call on ``m``.
+NAMES = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "softplus",
+         "relu", "abs", "step", "sign", "slope", "fsum", "dot")
 
 
 def _f_exp(x: float) -> float:
@@ -61,6 +68,8 @@ class _FloatMath:
     exp = staticmethod(_f_exp)
     log = staticmethod(math.log)
     sqrt = staticmethod(math.sqrt)
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
     tanh = staticmethod(math.tanh)
     sigmoid = staticmethod(_f_sigmoid)
     softplus = staticmethod(_f_softplus)
@@ -109,6 +118,8 @@ class _NumpyMath:
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
     sqrt = staticmethod(np.sqrt)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
     tanh = staticmethod(np.tanh)
     sigmoid = staticmethod(_n_sigmoid)
     softplus = staticmethod(_n_softplus)

@@ -24,8 +24,10 @@ Example:
     >>> round(tanh.derivs(FLOAT, out, 0.5)[0], 6)       # 1 - tanh(0.5)**2
     0.786448
 """
+import math
+
 from .mathspaces import FLOAT, NUMPY, pow_domain
-from .registry import PRIMITIVES, Primitive, register
+from .registry import BUILT_IN, PRIMITIVES, Primitive, register
 
 __all__ = ["Primitive", "PRIMITIVES", "FLOAT", "NUMPY", "register"]
 
@@ -72,5 +74,19 @@ register("sum", "sum", None, lambda m, *xs: m.fsum(xs),  lambda m, out, *xs: (1.
 # dot(x_1..x_n, w_1..w_n) = sum x_i w_i:  d/dx_i = w_i,  d/dw_i = x_i
 register("dot", "dot", None, lambda m, *xw: m.dot(xw),
          lambda m, out, *xw: xw[len(xw) // 2:] + xw[: len(xw) // 2])
+
+# ---- m.sin and m.cos on Values ----------------------------------------------------
+# grad(..., create_graph=True) runs the rules on Values, where a rule's m.sin(x)
+# must make a node that can be differentiated again: these entries are those
+# nodes (pictures show sin and cos).  "sin" itself is left for you to register:
+# docs/add-an-operation.md does it in one line.
+register("m.sin", "sin", 1, lambda m, x: m.sin(x),      lambda m, out, x: (m.cos(x),),
+         (lambda x: abs(x) < math.inf, "input must be finite"))
+register("m.cos", "cos", 1, lambda m, x: m.cos(x),      lambda m, out, x: (-m.sin(x),),
+         (lambda x: abs(x) < math.inf, "input must be finite"))
 # fmt: on
+
+# Everything above is built in: the operators hold these entries themselves,
+# so register() refuses to replace one (a new "mul" would never reach x * y).
+BUILT_IN.update(PRIMITIVES)
 

@@ -30,8 +30,9 @@ from typing import Any
 import numpy as np
 
 from .mathspaces import FLOAT
+from .rulecheck import check_rules
 
-__all__ = ["Primitive", "PRIMITIVES", "register", "Domain", "evaluate", "chain_rule",
+__all__ = ["Primitive", "PRIMITIVES", "BUILT_IN", "register", "Domain", "evaluate", "chain_rule",
            "to_float", "short_repr", "fmt_args", "nan_gradient_error", "nan_seed_error", "micrograd_op"]
 
 #: ``(predicate, message)``: the predicate gets ``forward``'s args (floats or
@@ -87,6 +88,11 @@ class Primitive:
 
 PRIMITIVES: dict[str, Primitive] = {}
 
+#: The table's own names (:mod:`autograd.primitives` adds them once its
+#: entries are in).  ``x * y`` and the other operators hold these entries
+#: themselves, so :func:`register` refuses to replace one.
+BUILT_IN: set[str] = set()
+
 
 def register(name: str, symbol: str, arity: int | None, forward: Callable[..., Any],
              derivs: Callable[..., tuple[Any, ...]],
@@ -94,16 +100,67 @@ def register(name: str, symbol: str, arity: int | None, forward: Callable[..., A
     """Add a primitive to the table; the engine, ``grad``, the compiler and the
     pictures all find it there by ``name``.
 
+    ``forward(m, *operands, *params)`` is its value and ``derivs(m, out,
+    *operands, *params)`` the tuple of its local derivatives, one per operand,
+    both written with arithmetic and the namespace ``m``'s functions
+    (:data:`autograd.mathspaces.NAMES`), so that they run on floats, numpy
+    arrays and Values alike; ``symbol`` is how pictures show it.  Refused,
+    with a ``ValueError`` (``TypeError`` for an argument of the wrong kind)
+    naming the op:
+
+    * rules that would not run everywhere (:func:`autograd.rulecheck.check_rules`):
+      ``math.sin(x)`` where ``m.sin(x)`` is meant, a function ``m`` lacks, a
+      derivative rule that does not return one local derivative per operand;
+    * a built-in name (``"mul"``): the operators keep the table's own entry,
+      so a new rule would reach ``apply("mul")`` but never ``x * y``.
+
+    A name registered earlier outside the table may be registered again
+    (re-running a notebook cell): from then on ``apply`` uses the new entry;
+    nodes already built, and functions already compiled, keep the old rule.
+    docs/add-an-operation.md walks through one.
+
     Example:
         >>> from autograd.registry import register, PRIMITIVES
         >>> _ = register("cube_demo", "cube", 1, lambda m, x: x * x * x,
         ...              lambda m, out, x: (3 * x * x,))
         >>> PRIMITIVES.pop("cube_demo").name
         'cube_demo'
+        >>> register("mul", "*", 2, lambda m, a, b: a * b, lambda m, out, a, b: (b, a))
+        Traceback (most recent call last):
+        ...
+        ValueError: register('mul'): 'mul' is built in: x * y and the other operators use ...
     """
+    _check_register_args(name, symbol, arity, forward, derivs, domain)
+    if name in BUILT_IN:
+        raise ValueError(
+            f"register({name!r}): {name!r} is built in: x * y and the other operators use the "
+            f"table's own entry, so a new rule could never reach them. Register yours under "
+            f"another name, e.g. 'my_{name}', and call it with apply('my_{name}', ...)")
+    check_rules(name, arity, forward, derivs)
     prim = Primitive(name, symbol, arity, forward, derivs, domain)
     PRIMITIVES[name] = prim
     return prim
+
+
+def _check_register_args(name: Any, symbol: Any, arity: Any, forward: Any, derivs: Any,
+                         domain: Any) -> None:
+    if not isinstance(name, str) or not name.strip():
+        raise TypeError(f"register: name must be a non-empty str, got {short_repr(name)}")
+    what = f"register({name!r})"
+    if not isinstance(symbol, str) or not symbol.strip():
+        raise TypeError(f"{what}: symbol must be a non-empty str (how pictures show the op), "
+                        f"got {short_repr(symbol)}")
+    if arity is not None and (type(arity) is not int or arity < 1):
+        raise ValueError(f"{what}: arity must be the number of operands (an int >= 1), or None "
+                         f"for any number, got {short_repr(arity)}")
+    for role, rule in (("forward", forward), ("derivs", derivs)):
+        if not callable(rule):
+            raise TypeError(f"{what}: {role} must be a function of m and the operands, "
+                            f"got {type(rule).__name__} {short_repr(rule)}")
+    if domain is not None and not (isinstance(domain, tuple) and len(domain) == 2
+                                   and callable(domain[0]) and isinstance(domain[1], str)):
+        raise TypeError(f"{what}: domain must be None or (predicate, message), "
+                        f"got {short_repr(domain)}")
 
 
 # ---- how the engines use an entry ------------------------------------------------

@@ -67,6 +67,8 @@ PRIMITIVE_CASES = {
     "leaky_relu": (lambda x, y: (x - y).leaky_relu(0.2) + x.leaky_relu(), (-2, 2), (-2, 2)),
     "sum": (lambda x, y: autograd.sum([x, y, 2.0, x, x * y]), (-2, 2), (-2, 2)),
     "dot": (lambda x, y: autograd.dot([x, y, 1.0, x], [y, 2.0, x, x]), (-2, 2), (-2, 2)),
+    "m.sin": (lambda x, y: apply("m.sin", x * y) + apply("m.sin", 2.0 * x), (-4, 4), (-2, 2)),
+    "m.cos": (lambda x, y: apply("m.cos", x * y) - apply("m.cos", y), (-4, 4), (-2, 2)),
 }
 
 

@@ -70,6 +70,8 @@ SAFE = {
     "leaky_relu": Spec(1, lambda n, alpha: (AWAY0,), st.tuples(st.floats(0.0, 0.5))),
     "sum": Spec(None, count=st.integers(1, 5)),
     "dot": Spec(None, count=st.integers(1, 3).map(lambda pairs: 2 * pairs)),
+    "m.sin": Spec(1),
+    "m.cos": Spec(1),
 }
 
 
@@ -100,6 +102,12 @@ SYNTAX = {
     "sum": lambda *xs: autograd.sum(xs),
     "dot": _dot,
 }
+
+
+def user_form(name):
+    """How a user makes a ``name`` node: its syntax, or ``apply`` for a
+    primitive without one (``m.sin``, made by ``grad(..., create_graph=True)``)."""
+    return SYNTAX.get(name) or (lambda *args: apply(name, *args))
 
 
 class Step:
@@ -206,7 +214,7 @@ def programs(draw, table=PRIMITIVES, require=None, max_inputs=4, max_ops=30):
             else:
                 target = _draw_in(draw, intervals)
                 adapters.append((v.data, 1.0 / max(1.0, sensitivity[i]), target))
-        syntax = table is PRIMITIVES and draw(_ints(0, 1)) == 1
+        syntax = table is PRIMITIVES and name in SYNTAX and draw(_ints(0, 1)) == 1
         step = Step(name, tuple(operands), tuple(params), tuple(adapters), syntax)
         nodes.append(_run(step, nodes, table))
         steps.append(step)
