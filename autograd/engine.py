@@ -20,7 +20,9 @@ old and new code side by side in one process, interleaved, medians of 31 to
    node than a short one.  A unary or binary node is now one tracked object
    (a test counts them); ``sum`` and ``dot`` keep one tuple in ``_a`` with
    ``_b`` set to ``_NARY`` (``_UNARY`` when there is no second arg); a leaf is
-   an n-ary node over ``()``.  Measured: backward 0.70x the time on a
+   an n-ary node over ``()``.  The two markers are ``...`` and ``None``:
+   objects that ``copy.deepcopy`` and ``pickle`` give back as themselves, so
+   a copied graph is recognised by the same identity tests.  Measured: backward 0.70x the time on a
    1,000-op chain and 0.83x on 1e6, freeing a graph 0.64x, half as many young
    collections building 1e6 nodes (2,606 instead of 5,218); the MLP step
    unchanged (0.98x).
@@ -52,8 +54,22 @@ old and new code side by side in one process, interleaved, medians of 31 to
 7. **The chain-rule step fused into ``backward``'s loop** (see
    :meth:`Value.backward`): the same sweep through the shared
    :func:`~autograd.registry.chain_rule`, one call per node, takes 1.9x to
-   4.1x the time.  Everything else (``grad``, ``_backward``, the error paths)
-   calls ``chain_rule``.
+   4.1x the time.  Everything else (``grad``, ``_backward``) calls
+   ``chain_rule`` through :func:`~autograd.registry.gradients`.
+8. **Guards on the slow path.**  The fused loop checks each sum with one
+   subtraction (``total - total`` is 0.0 exactly when ``total`` is finite);
+   only an infinite or NaN sum, a failing rule, or an odd ``.grad`` stops it.
+   Then every ``.grad`` is put back and the plain rule with every guard
+   (:func:`~autograd.registry.gradients`, the one the plain engine uses to
+   name its errors) walks again: it names the error word for word as plain.py
+   does, or confirms the numbers (an infinite gradient is allowed).  Cost,
+   measured against the engine without these checks, interleaved in one
+   process on a shared 2-core machine: the MLP(2, [16, 16, 1]) step on 100
+   points, build and backward, 1.03x the time (quartiles of 31 rounds 0.98x
+   to 1.05x); backward of a 20,000-op chain 1.01x to 1.08x (two runs);
+   ``python -m benchmarks --only a``, run alternately on both, eager vs
+   micrograd 47.5x, 47.3x, 50.1x against 47.1x, 48.6x, 57.9x: within the
+   noise.  (A subtraction per sum costs about 10 ns more than ``!=``.)
 
 Nodes point only at their operands, never back, so a graph has no reference
 cycles and is freed by reference counting (no closures, as in plain.py).
@@ -68,18 +84,22 @@ Example:
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Union
 
 from .primitives import FLOAT, PRIMITIVES, Primitive
 from .registry import (
-    chain_rule,
+    FINITE_DERIVATIVES,
+    backward_step,
+    check_args,
+    commit,
     evaluate,
     fmt_args,
+    gradients,
+    lookup,
     micrograd_op,
-    nan_gradient_error,
-    nan_seed_error,
     to_float,
 )
 
@@ -119,11 +139,22 @@ _P = PRIMITIVES
 _ADD, _SUB, _MUL, _DIV, _NEG = _P["add"], _P["sub"], _P["mul"], _P["div"], _P["neg"]
 _POW, _RPOW, _VPOW = _P["pow"], _P["rpow"], _P["vpow"]
 _SUM, _DOT = _P["sum"], _P["dot"]
+_LEAKY_RELU = _P["leaky_relu"]
+# The primitives whose local derivatives a zero gradient may skip (registry.FINITE_DERIVATIVES).
+_SMOOTH = frozenset(_P[name] for name in FINITE_DERIVATIVES)
 _float = float
 _value_new = object.__new__
-# A node's _b when it has no second arg, and when its _a is the whole args tuple.
-_UNARY: Any = object()
-_NARY: Any = object()
+# A node's _b when it has no second arg, and when its _a is the whole args tuple:
+# None and Ellipsis, because copy.deepcopy and pickle give them back as
+# themselves (a fresh object() would be copied, and no copy would match it).
+_UNARY: Any = None
+_NARY: Any = ...
+# What the fast path of sum/dot reads for an operand that is not a Value: its
+# forward fails, and the slow path refuses the operand by name.
+_NOT_A_VALUE: Any = object()
+
+# The engine's result for the rare case: functional.grad and others import it here.
+_gradients = gradients
 
 def _fail(prim, datas, why, exc=None):
     if _tracing.get() is not None:
@@ -272,9 +303,9 @@ class Value:
         derivative into the operands' ``.grad`` (nothing on a leaf).
 
         The shared :func:`~autograd.registry.chain_rule`, so it follows the
-        same rules as :meth:`backward`: a zero ``grad`` passes nothing, a
-        non-finite local derivative or a NaN sum is an error naming the op,
-        and on an error no ``.grad`` has changed.
+        same rules as :meth:`backward`: a zero ``grad`` passes nothing (``None``
+        counts as 0), a non-finite local derivative or a NaN sum is an error
+        naming the op, and on an error no ``.grad`` has changed.
 
         Example:
             >>> from autograd import Value
@@ -283,13 +314,7 @@ class Value:
             >>> y._backward(); x.grad
             6.0
         """
-        prim = self._prim
-        if prim is None:
-            return
-        shares: dict[Value, float] = {}  # an operand used twice gets both shares
-        _pass_back(self, prim, self.grad, shares, FLOAT, "backward", held=True)
-        for a, total in shares.items():  # no error: now change .grad
-            a.grad += total
+        backward_step(self)
 
     # -- arithmetic: every operator is a primitive from the table ------------
     # (The reflected ones are typed for Python numbers only: numpy scalars work
@@ -320,11 +345,11 @@ class Value:
 
     def __pow__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return apply(_VPOW, self, other)  # type: ignore[return-value]
-        return apply(_POW, self, to_float(other, "pow"))  # type: ignore[return-value]
+            return _binary(_VPOW, self, other)
+        return _binary(_POW, self, to_float(other, "pow"))  # the exponent: a constant parameter
 
     def __rpow__(self, other: float) -> Value:
-        return apply(_RPOW, self, to_float(other, "pow"))  # type: ignore[return-value]
+        return _binary(_RPOW, self, to_float(other, "pow"))  # the base: a constant parameter
 
     def __neg__(self) -> Value:
         return _unary(_NEG, self)
@@ -414,7 +439,7 @@ class Value:
             >>> Value(-2.0).leaky_relu(0.1).data
             -0.2
         """
-        return apply(_P["leaky_relu"], self, to_float(alpha, "leaky_relu alpha"))  # type: ignore[return-value]
+        return _binary(_LEAKY_RELU, self, to_float(alpha, "leaky_relu alpha"))
 
     # -- comparisons read .data; equality and hashing stay identity --------
     # While autograd.compile traces a function in this context, reading a
@@ -470,11 +495,15 @@ class Value:
 
         Reverse-mode chain rule, iterative (any depth works).  Gradients
         *accumulate*, as PyTorch's leaves do: call it twice and every ``.grad``
-        holds the sum; reset them (``zero_grad``) between training steps.  A
-        node whose incoming gradient is 0 passes nothing.  A gradient that
-        would be NaN, in this call or added to what ``.grad`` holds from
-        earlier calls, is an error naming the op, and then no ``.grad`` has
-        changed.
+        holds the sum; reset them (``zero_grad``) between training steps
+        (``None`` in ``.grad`` counts as 0).  A node whose incoming gradient
+        is 0 passes nothing.  A local derivative that is not finite at finite
+        operands anywhere in the graph (sqrt at 0, 1/x overflowing at x =
+        1e-200, even where a zero gradient meets it), a gradient that would be
+        NaN (in this call, or added to what ``.grad`` holds from earlier
+        calls), or a NaN already in a ``.grad`` is an error naming the op or
+        the node, and then no ``.grad`` has changed, whatever stopped the call
+        (Ctrl-C included).
 
         **A fused copy of the plain rule, kept for speed.**  The loop below is
         :func:`~autograd.registry.chain_rule` plus the sum into ``.grad``,
@@ -485,7 +514,11 @@ class Value:
         loop's time on an MLP step's graph and 3.9x to 4.1x on a 20,000-op
         chain (two runs).  tests/hardening/test_hard_engine_plain.py checks that both
         give the same gradients bit for bit on random graphs; a change to the
-        rule must be made in both.
+        rule must be made in both.  Anything unusual (an infinite or NaN sum,
+        a rule that fails, a ``.grad`` or ``.data`` that is not a float)
+        leaves the loop for the slow path: every ``.grad`` is put back and
+        :func:`~autograd.registry.gradients`, the plain rule with every guard,
+        names the error or gives the numbers.
 
         Example:
             >>> from autograd import Value
@@ -497,155 +530,154 @@ class Value:
         """
         gradient = to_float(gradient, "backward gradient")
         old_root = self.grad
-        order, parked = _backward_order(self)
-        self.grad = gradient
-        derivs = None
+        seen: set[Any] = set()                # every node whose .grad this call may change
+        parked: list[tuple[Value, Any]] = []  # (node, the .grad it held before), added back at the end
         try:
+            order = _backward_order(self, seen, parked)
+            self.grad = gradient
             # ---- fused chain_rule: keep in step with registry.chain_rule ----
             for node in reversed(order):
                 g = node.grad
-                if g == 0.0:  # the zero-gradient rule: nothing passes
-                    continue
                 prim = node._prim
+                if g == 0.0:  # the zero-gradient rule: nothing passes ...
+                    if prim not in _SMOOTH:  # ... but 0 * inf has no value: refused
+                        _check_zero_gradient(node)
+                    continue
                 derivs = prim.derivs
                 a = node._a
                 b = node._b
                 # Unary and binary nodes are most of a graph: their operands
                 # sit in slots, so no operand list is built and nothing is
-                # zipped.  The operand tuple is made only for an error message.
+                # zipped.  ``total - total`` is 0.0 for a finite sum and NaN
+                # for an infinite or NaN one: one subtraction guards both a
+                # NaN gradient and a local derivative that is not finite,
+                # and the slow path tells them apart.
                 if b is _UNARY:
                     if type(a) is not _float:
                         d = derivs(FLOAT, node.data, a.data)[0]
                         total = a.grad + g * d
-                        if total != total:  # inf * 0 or inf - inf: never a silent NaN
-                            _nan_gradient(node, 0, g, a.grad)
+                        if total - total and (d - d or total != total):
+                            raise _Slow
                         a.grad = total
                 elif b is not _NARY:
                     va = type(a) is not _float
                     vb = type(b) is not _float
                     local = derivs(FLOAT, node.data, a.data if va else a, b.data if vb else b)
                     if va:
-                        total = a.grad + g * local[0]
-                        if total != total:
-                            _nan_gradient(node, 0, g, a.grad)
+                        d = local[0]
+                        total = a.grad + g * d
+                        if total - total and (d - d or total != total):
+                            raise _Slow
                         a.grad = total
                     if vb and len(local) == 2:  # not a parameter (pow's exponent)
-                        total = b.grad + g * local[1]
-                        if total != total:
-                            _nan_gradient(node, 1, g, b.grad)
+                        d = local[1]
+                        total = b.grad + g * d
+                        if total - total and (d - d or total != total):
+                            raise _Slow
                         b.grad = total
                 else:
                     args = a
                     local = derivs(FLOAT, node.data,
                                    *[a if type(a) is _float else a.data for a in args])
-                    for k, (a, d) in enumerate(zip(args, local)):
+                    for a, d in zip(args, local):
                         if type(a) is not _float:
                             total = a.grad + g * d
-                            if total != total:
-                                _nan_gradient(node, k, g, a.grad)
+                            if total - total and (d - d or total != total):
+                                raise _Slow
                             a.grad = total
             # ---- end of the fused copy ----
-            derivs = None
-            # Add back what earlier calls left in .grad; a NaN sum is refused
-            # (found here, named below by the plain rule).
+            if old_root == 0.0 and type(old_root) is _float:  # not parked; the sum is still taken
+                self.grad += old_root
+            # Add back what earlier calls left in .grad; a NaN sum, or a .grad
+            # that is not a float, takes the slow path (which names the node).
             for held_node, old in parked:
                 total = held_node.grad + old
-                if total != total:
-                    raise _HeldNaN
+                if total != total or type(old) is not _float:
+                    raise _Slow
                 held_node.grad = total
         except BaseException as e:
-            # The node whose rule failed, kept before the loop below reuses ``node``.
-            failed = node if derivs is not None else None
-            # A failed pass must not leave half a gradient behind (or lose
-            # what earlier passes accumulated): put every .grad back.
-            for node in topological_order(self):
-                node.grad = 0.0
-            for node, old in parked:
-                node.grad = old
+            # Put every .grad back as it was: a failed call changes nothing,
+            # and loses nothing that earlier calls accumulated.
+            for v in seen:
+                if type(v) is not _float:
+                    v.grad = 0.0
+            for v, old in parked:
+                v.grad = old
             self.grad = old_root
-            if isinstance(e, _HeldNaN):
-                # Rare: walk again with the plain rule, which checks each sum
-                # against .grad as it goes and so names the op.
-                try:
-                    _gradients(topological_order(self), gradient, FLOAT, "backward", held=True)
-                except ValueError as named:
-                    raise named from None
-                raise ValueError("backward: a gradient added to .grad from earlier calls "
-                                 "would be NaN") from None  # pragma: no cover (named above)
-            if isinstance(e, _NaNGradient):  # our own check: it names the op already
-                raise ValueError(str(e)) from None
-            # A rule that failed on its operands (sqrt at 0) is named here.
-            if failed is not None and isinstance(e, (ZeroDivisionError, OverflowError, ValueError)):
-                raise ValueError(
-                    f"backward through {failed._prim.name}({fmt_args(failed._args)}): "
-                    f"local derivative is not finite ({e})") from e
-            raise
-        if not old_root:  # 0.0 or -0.0: not parked, but the sum is still taken
-            self.grad += old_root
+            if not isinstance(e, Exception):  # Ctrl-C and the like: nothing more to do
+                raise
+            # The plain rule with every guard: it raises the named error, or
+            # gives the numbers when the fast loop only met something unusual.
+            nodes = topological_order(self)
+            commit(nodes, gradients(nodes, gradient, FLOAT, "backward", held=True))
+
+    def __deepcopy__(self, memo: dict) -> Value:
+        """``copy.deepcopy``: a new graph of the same shape, the same numbers and
+        the table's own primitives, built iteratively (any depth works) and
+        sharing nodes with other copied objects through ``memo``.
+
+        Example:
+            >>> import copy
+            >>> from autograd import Value
+            >>> x = Value(3.0); y = x * x
+            >>> c = copy.deepcopy(y); c.backward()
+            >>> c.parents[0].grad, x.grad
+            (6.0, 0.0)
+        """
+        return _deepcopy_graph(self, memo)
 
 
-class _HeldNaN(Exception):
-    """backward's signal: a sum with what .grad held from earlier calls is NaN."""
+class _Slow(Exception):
+    """backward's signal: the fused loop met something for the slow path."""
 
 
-class _NaNGradient(ValueError):
-    """backward's own NaN check failed (told apart from a failing rule by its class)."""
-
-
-def _nan_gradient(node, k, g, held):
-    datas = [a if type(a) is _float else a.data for a in node._args]
-    raise _NaNGradient(str(nan_gradient_error("backward", node._prim, node.data, datas, k, g, held)))
-
-
-def _gradients(order: list[Value], seed: Any, m: Any = FLOAT, where: str = "grad",
-               held: bool = False) -> dict[Value, Any]:
-    """This call's gradients of the root, ``order[-1]``, with respect to every
-    node of ``order`` that it reaches: the plain rule, as in plain.py.
-
-    ``chain_rule`` at each node in reverse topological order, summed per node
-    in a dict; ``m`` is ``FLOAT`` (floats) or ``functional.VALUE`` (Values:
-    ``grad(..., create_graph=True)``).  A float sum that is NaN is refused
-    naming the op; with ``held``, also a sum with what ``.grad`` holds from
-    earlier calls (backward's check, for its error message).
-    """
-    root = order[-1]
-    grads: dict[Value, Any] = {root: seed}
-    get = grads.get
-    for node in reversed(order):
-        prim = node._prim
-        g = get(node)
-        if prim is not None and g is not None:
-            _pass_back(node, prim, g, grads, m, where, held)
-    if held and root.grad + seed != root.grad + seed:
-        raise nan_seed_error(seed, root.grad)
-    return grads
-
-
-def _pass_back(node: Value, prim: Primitive, g: Any, grads: dict[Value, Any], m: Any,
-               where: str, held: bool) -> None:
-    """The plain rule at one node: ``chain_rule``'s share for each operand
-    added into ``grads`` (this call's sums; ``grad``, ``_backward`` and
-    backward's error path all use it).  A float sum that is NaN is refused
-    naming the op, and with ``held`` also one with what ``.grad`` holds from
-    earlier calls; a Value sum (``create_graph``) is a graph node, not checked."""
+def _check_zero_gradient(node):
+    """The zero-gradient rule's check, for a node whose local derivatives may
+    not be finite: 0 times a non-finite local derivative is refused."""
     args = node._args
-    if m is not FLOAT:  # Values: the rule is evaluated on the graph itself
-        for a, c in zip(args, chain_rule(prim, node, args, g, m, where)):
-            if type(a) is not _float:  # a constant needs no gradient
-                prev = grads.get(a)
-                grads[a] = c if prev is None else prev + c
-        return
-    datas = [a if type(a) is _float else a.data for a in args]
-    for k, (a, c) in enumerate(zip(args, chain_rule(prim, node.data, datas, g, m, where))):
-        if type(a) is _float:
+    local = node._prim.derivs(FLOAT, node.data, *[a if type(a) is _float else a.data for a in args])
+    for a, d in zip(args, local):
+        if type(a) is not _float and d - d:
+            raise _Slow
+
+
+def _operands(node):
+    b = node._b
+    if b is _NARY:
+        return node._a
+    if b is _UNARY:
+        return (node._a,)
+    return (node._a, b)
+
+
+def _deepcopy_graph(root, memo):
+    """Copy every node ``root`` depends on, operands first, without recursion."""
+    stack = [root]
+    while stack:
+        node = stack[-1]
+        if id(node) in memo:
+            stack.pop()
             continue
-        prev = grads.get(a, 0.0)
-        total = prev + c  # starting from 0.0, as backward sums: the same float
-        if total != total:
-            raise nan_gradient_error(where, prim, node.data, datas, k, g, prev)
-        if held and a.grad + total != a.grad + total:
-            raise nan_gradient_error(where, prim, node.data, datas, k, g, a.grad, total)
-        grads[a] = total
+        pending = [a for a in _operands(node) if type(a) is not _float and id(a) not in memo]
+        if pending:          # copy the operands first
+            stack.extend(pending)
+            continue
+        stack.pop()
+        new = _value_new(type(node))
+        memo[id(node)] = new
+        new.data = node.data if type(node.data) is _float else copy.deepcopy(node.data, memo)
+        new.grad = node.grad if type(node.grad) is _float else copy.deepcopy(node.grad, memo)
+        new._label = node._label
+        new._prim = copy.deepcopy(node._prim, memo)
+        a, b = node._a, node._b
+        if b is _NARY:
+            new._a = tuple(x if type(x) is _float else memo[id(x)] for x in a)
+        else:
+            new._a = a if type(a) is _float else memo[id(a)]
+        new._b = b if b is _UNARY or b is _NARY or type(b) is _float else memo[id(b)]
+        if hasattr(node, "__dict__"):  # a subclass's own attributes
+            new.__dict__.update(copy.deepcopy(node.__dict__, memo))
+    return memo[id(root)]
 
 
 def _data(x):
@@ -717,18 +749,22 @@ def topological_order(root: Value) -> list[Value]:
 _EMIT = object()
 
 
-def _backward_order(root):
+def _backward_order(root, seen, parked):
     """``topological_order`` without the leaves, for backward: the same order of
     the other nodes, so gradients are summed in the same order.
 
     Each pass propagates only its own gradient, so every reachable node's
-    ``.grad`` is zeroed as it is first met and the non-zero ones are returned
-    to be added back at the end (zero ones need nothing added: the pass's sum
-    never ends at -0.0).  Doing it here saves backward three passes.
+    ``.grad`` is zeroed as it is first met, and the ones that held something
+    go to ``parked`` to be added back at the end (a plain 0.0 needs nothing
+    added: the pass's sum never ends at -0.0).  Doing it here saves backward
+    three passes.  ``seen`` and ``parked`` are the caller's, so that whatever
+    stops this walk (Ctrl-C, a bad node), the caller can put every ``.grad``
+    back: a node is parked before its ``.grad`` is zeroed, and marked seen
+    only after.  A leaf whose ``.data`` is not a float (an int or a numpy
+    scalar assigned to it) sends the call to the slow path, which computes
+    in floats.
     """
     order: list[Value] = []
-    parked: list[tuple[Value, float]] = []
-    seen: set[Any] = set()
     stack: list[Any] = [root]
     push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add
     covered = seen.issuperset
@@ -739,15 +775,17 @@ def _backward_order(root):
             continue
         if node in seen:
             continue
-        mark(node)
         old = node.grad
-        if old:
+        if old or old is None:
             parked.append((node, old))
         node.grad = 0.0
+        mark(node)
         b = node._b
         if b is _NARY:
             args = node._a
             if not args:  # a leaf, or a node with no operands: nothing to propagate
+                if type(node.data) is not _float:
+                    raise _Slow
                 continue
             push(node)
             push(_EMIT)
@@ -768,7 +806,7 @@ def _backward_order(root):
         a = node._a
         if type(a) is not _float and a not in seen:
             push(a)
-    return order, parked
+    return order
 
 
 def _new(prim, a, b, out):
@@ -814,6 +852,10 @@ def _binary(prim, a, b):
         out = _forward(prim, (ad, bd))  # re-run for the clear message
     if out != out:
         out = _fail(prim, (ad, bd), "result is NaN")
+    elif type(out) is not _float:
+        # .data is writable: an int (exact, so 10**200 * 10**200 overflows by
+        # name) or a numpy scalar (computed again as floats) went in.
+        out = _forward(prim, (ad, bd))
     return _new(prim, a, b, out)
 
 
@@ -830,24 +872,31 @@ def _unary(prim, x):
     if out != out:
         out = _fail(prim, (xd,), "result is NaN")
     elif type(out) is not _float:
-        out = _float(out)
+        out = _forward(prim, (xd,))  # an int or numpy scalar .data: see _binary
     return _new(prim, x, _UNARY, out)
 
 
 def _nary(prim, seq, what):
     """A node over a sequence of Values and numbers.  The fast path assumes
-    floats and Values; anything else is normalised (or refused) on the slow one."""
+    floats and Values; anything else is normalised (or refused, as ``+``
+    refuses it) on the slow one, before any node is made."""
     args = tuple(seq)
     try:
-        datas = [a if type(a) is _float else a.data for a in args]
+        # Only a Value's .data is read: another object with a .data (a plain
+        # engine Value, a tensor) must not pass for one.
+        datas = [a if type(a) is _float else a.data if type(a) is Value else _NOT_A_VALUE
+                 for a in args]
         out = prim.forward(FLOAT, *datas)
-        if out != out:
+        if out != out or type(out) is not _float:
             raise ValueError
     except (AttributeError, TypeError, ValueError, OverflowError):
         args = tuple(a if isinstance(a, Value) else to_float(a, what) for a in args)
-        datas = [a if type(a) is _float else to_float(a.data, what) for a in args]
-        out = _forward(prim, datas)
+        out = _forward(prim, [a.data if isinstance(a, Value) else a for a in args])
     return _new(prim, args, _NARY, out)
+
+
+def _is_value(a):
+    return isinstance(a, Value)
 
 
 def apply(prim: Primitive | str, *args: Value | Number) -> Value | float:
@@ -863,20 +912,8 @@ def apply(prim: Primitive | str, *args: Value | Number) -> Value | float:
         >>> apply("mul", Value(2.0), 3).data
         6.0
     """
-    if isinstance(prim, str):
-        if prim not in PRIMITIVES:
-            raise ValueError(f"apply: no primitive named {prim!r}; "
-                             f"known: {', '.join(sorted(PRIMITIVES))}")
-        prim = PRIMITIVES[prim]
-    elif not hasattr(prim, "forward") or not hasattr(prim, "derivs"):
-        raise TypeError(f"apply: expected a Primitive or its name, got "
-                        f"{type(prim).__name__} {prim!r}")
-    code = getattr(prim.forward, "__code__", None)
-    if prim.arity is not None and code is not None and not code.co_flags & 0x04:  # no *args
-        n_params = code.co_argcount - 1 - prim.arity  # forward(m, *operands, *params)
-        if len(args) != prim.arity + n_params:
-            raise TypeError(f"apply: {prim.name} takes {prim.arity} operand(s) and "
-                            f"{n_params} parameter(s), got {len(args)} argument(s)")
+    prim = lookup(prim)
+    check_args(prim, args, _is_value)  # the count, dot's pairs, no Value as a parameter
     args = tuple(a if isinstance(a, Value) else to_float(a, prim.name) for a in args)
     out = _forward(prim, [a.data if isinstance(a, Value) else a for a in args])
     if not any(isinstance(a, Value) for a in prim.operands(args)):
@@ -930,10 +967,9 @@ def dot_rows(xs: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[Value]:
         >>> [z.data for z in dot_rows([1.0, Value(2.0)], [[Value(3.0), Value(1.0)]])]
         [5.0]
     """
-    try:
-        xd = [a if type(a) is _float else a.data for a in xs]
-    except AttributeError:
-        return [dot(xs, ws) for ws in rows]
+    # Only Values' .data is read (see _nary): anything else fails the forward
+    # below and takes dot's path, which normalises or refuses it.
+    xd = [a if type(a) is _float else a.data if type(a) is Value else _NOT_A_VALUE for a in xs]
     n = len(xd)
     forward = _DOT.forward
     nodes = []
@@ -941,9 +977,9 @@ def dot_rows(xs: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[Value]:
         try:
             if len(ws) != n:
                 raise ValueError
-            # A layer's weights are Values: a float among them (no .data) takes dot's path.
-            out = forward(FLOAT, *xd, *[w.data for w in ws])
-            if out != out:
+            # A layer's weights are Values: a float among them takes dot's path.
+            out = forward(FLOAT, *xd, *[w.data if type(w) is Value else _NOT_A_VALUE for w in ws])
+            if out != out or type(out) is not _float:
                 raise ValueError
         except (AttributeError, TypeError, ValueError, OverflowError):
             nodes.append(dot(xs, ws))

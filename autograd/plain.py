@@ -11,13 +11,18 @@ chain rule, in three ideas:
 
 1. d out / d out = 1: the output's gradient is 1;
 2. a node passes back to each operand its own gradient times the local
-   derivative d node / d operand (:func:`~autograd.registry.chain_rule`);
+   derivative d node / d operand (the table gives the local derivatives:
+   :func:`local_derivatives`);
 3. an operand used by several nodes (``x`` in ``x * x``) adds up what each
    one passes back.
 
 Visiting the nodes in reverse :func:`topological_order` (every node before
 its operands) makes sure a node has received everything it will ever get
-before it passes its gradient on.
+before it passes its gradient on.  ``backward`` is those three ideas and
+nothing else; what can go wrong at the edges of floating point (a NaN, an
+infinite local derivative, an interrupted call) is checked by one guard
+around its loop, :func:`~autograd.registry.guarded_backward`, so that this
+engine's errors are the fast engine's, word for word.
 
 ``from autograd.plain import Value`` works like ``from autograd import Value``
 for everything this file has, and gives the same values and gradients (the
@@ -40,10 +45,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .primitives import PRIMITIVES, Primitive
-from .registry import chain_rule, evaluate, micrograd_op, nan_gradient_error, nan_seed_error, to_float
+from . import registry
+from .primitives import FLOAT, PRIMITIVES, Primitive
+from .registry import evaluate, guarded_backward, to_float
 
-__all__ = ["Value", "apply", "sum", "dot", "topological_order"]
+__all__ = ["Value", "apply", "sum", "dot", "topological_order", "local_derivatives"]
 
 
 class Value:
@@ -102,40 +108,40 @@ class Value:
             return ()
         return tuple(a for a in self._prim.operands(self._args) if isinstance(a, Value))
 
-    # -- every operation is one entry of the table: apply() looks it up --------
+    # -- every operation is one entry of the table: _make() looks it up -------
     def __add__(self, other: Value | float) -> Value:
-        return apply("add", self, other)
+        return _make("add", self, other)
 
     def __radd__(self, other: float) -> Value:  # 2 + x
-        return apply("add", other, self)
+        return _make("add", other, self)
 
     def __sub__(self, other: Value | float) -> Value:
-        return apply("sub", self, other)
+        return _make("sub", self, other)
 
     def __rsub__(self, other: float) -> Value:
-        return apply("sub", other, self)
+        return _make("sub", other, self)
 
     def __mul__(self, other: Value | float) -> Value:
-        return apply("mul", self, other)
+        return _make("mul", self, other)
 
     def __rmul__(self, other: float) -> Value:
-        return apply("mul", other, self)
+        return _make("mul", other, self)
 
     def __truediv__(self, other: Value | float) -> Value:
-        return apply("div", self, other)
+        return _make("div", self, other)
 
     def __rtruediv__(self, other: float) -> Value:
-        return apply("div", other, self)
+        return _make("div", other, self)
 
     def __pow__(self, other: Value | float) -> Value:
         # x ** 2 has a constant exponent (a parameter); x ** y differentiates both.
-        return apply("vpow" if isinstance(other, Value) else "pow", self, other)
+        return _make("vpow" if isinstance(other, Value) else "pow", self, other)
 
     def __rpow__(self, other: float) -> Value:  # 2 ** x
-        return apply("rpow", self, other)
+        return _make("rpow", self, other)
 
     def __neg__(self) -> Value:
-        return apply("neg", self)
+        return _make("neg", self)
 
     def __pos__(self) -> Value:
         return self
@@ -146,7 +152,7 @@ class Value:
         >>> Value(0.0).exp().data
         1.0
         """
-        return apply("exp", self)
+        return _make("exp", self)
 
     def log(self) -> Value:
         """Natural logarithm; the input must be > 0.
@@ -154,7 +160,7 @@ class Value:
         >>> Value(1.0).log().data
         0.0
         """
-        return apply("log", self)
+        return _make("log", self)
 
     def sqrt(self) -> Value:
         """Square root; the input must be >= 0.
@@ -162,7 +168,7 @@ class Value:
         >>> Value(9.0).sqrt().data
         3.0
         """
-        return apply("sqrt", self)
+        return _make("sqrt", self)
 
     def abs(self) -> Value:
         """|self|.
@@ -170,7 +176,7 @@ class Value:
         >>> Value(-2.0).abs().data
         2.0
         """
-        return apply("abs", self)
+        return _make("abs", self)
 
     __abs__ = abs
 
@@ -180,7 +186,7 @@ class Value:
         >>> Value(0.0).tanh().data
         0.0
         """
-        return apply("tanh", self)
+        return _make("tanh", self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e ** -self).
@@ -188,7 +194,7 @@ class Value:
         >>> Value(0.0).sigmoid().data
         0.5
         """
-        return apply("sigmoid", self)
+        return _make("sigmoid", self)
 
     def softplus(self) -> Value:
         """log(1 + e ** self).
@@ -196,7 +202,7 @@ class Value:
         >>> Value(-1000.0).softplus().data
         0.0
         """
-        return apply("softplus", self)
+        return _make("softplus", self)
 
     def relu(self) -> Value:
         """max(self, 0); its derivative at 0 is 0.
@@ -204,7 +210,7 @@ class Value:
         >>> Value(-2.0).relu().data
         0.0
         """
-        return apply("relu", self)
+        return _make("relu", self)
 
     def leaky_relu(self, alpha: float = 0.01) -> Value:
         """self where self >= 0, alpha * self below; its derivative at 0 is 1.
@@ -212,7 +218,7 @@ class Value:
         >>> Value(-2.0).leaky_relu(0.1).data
         -0.2
         """
-        return apply("leaky_relu", self, alpha)
+        return _make("leaky_relu", self, alpha)
 
     # -- comparisons read the numbers; == and hash stay identity, so Values fit in sets
     def __lt__(self, other: Value | float) -> bool:
@@ -243,8 +249,9 @@ class Value:
         """Add d self / d node (times ``gradient``) to every node's ``grad``.
 
         Gradients accumulate: a second call adds again (reset ``grad`` to 0
-        between training steps).  A NaN gradient is an error naming the op,
-        and then no ``grad`` has changed.
+        between training steps).  A NaN gradient, or a local derivative that
+        is not finite, is an error naming the op, and then no ``grad`` has
+        changed.
 
         Example:
             >>> from autograd.plain import Value
@@ -252,24 +259,20 @@ class Value:
             >>> y.backward(); x.grad
             7.0
         """
-        seed = to_float(gradient, "backward gradient")
+        order = topological_order(self)             # every node after its operands
         # This call's gradients, kept apart from .grad until the end, so that
-        # an error leaves .grad as it was, and so that what earlier calls left
-        # in .grad is not passed on a second time.
-        grads = {self: seed}                        # 1. d self / d self = 1 (times the seed)
-        for node in reversed(topological_order(self)):  # a node after every node that uses it
-            if node._prim is None:                  # an input passes nothing on
-                continue
-            datas = [_data(a) for a in node._args]
-            g = grads.get(node, 0.0)                # complete now: all its users are done
-            # 2. the chain rule: operand k gets g * d node / d operand k
-            for k, (a, share) in enumerate(zip(node._args, chain_rule(node._prim, node.data, datas, g))):
-                if isinstance(a, Value):            # a constant needs no gradient
-                    grads[a] = _add(grads, a, share, node, datas, k, g)  # 3. shares add up
-        if self.grad + seed != self.grad + seed:    # inf + -inf: never a silent NaN
-            raise nan_seed_error(seed, self.grad)
-        for node, g in grads.items():               # all went well: accumulate into .grad
-            node.grad += g
+        # what earlier calls left in .grad is not passed on a second time.
+        grads = dict.fromkeys(order, 0.0)
+        grads[self] = to_float(gradient, "backward gradient")  # 1. d self / d self = 1
+        # The guard: if anything goes wrong in the loop (a NaN, an infinite
+        # local derivative), it names the op as the fast engine does; .grad
+        # changes only when all went well.
+        with guarded_backward(order, grads):
+            for node in reversed(order):            # a node after every node that uses it,
+                grad = grads[node]                  # so its gradient is complete now
+                for operand, local in zip(node._args, local_derivatives(node)):
+                    if isinstance(operand, Value):  # a constant needs no gradient
+                        grads[operand] += local * grad  # 2. the chain rule; 3. shares add up
 
     # -- micrograd's names, for code written for it (read-only) ---------------
     @property
@@ -280,48 +283,56 @@ class Value:
     @property
     def _op(self) -> str:
         """micrograd's symbol for the op: '+', '*', 'tanh', 'ReLU', '**2'; '' for an input."""
-        return micrograd_op(self._prim, self._args)
+        return registry.micrograd_op(self._prim, self._args)
 
     def _backward(self) -> None:
         """micrograd's step 2 for this node alone: add ``self.grad`` times each
-        local derivative into the operands' ``grad`` (nothing for an input)."""
-        if self._prim is None:
-            return
-        datas = [_data(a) for a in self._args]
-        shares: dict[Value, float] = {}            # an operand used twice gets both shares
-        for k, (a, share) in enumerate(zip(self._args, chain_rule(self._prim, self.data, datas, self.grad))):
-            if isinstance(a, Value):
-                shares[a] = _add(shares, a, share, self, datas, k, self.grad)
-        for a, total in shares.items():             # no error: now change .grad
-            a.grad += total
+        local derivative into the operands' ``grad`` (nothing for an input),
+        with backward's guards (:func:`~autograd.registry.backward_step`)."""
+        registry.backward_step(self)
 
 
 def _data(x: Any) -> Any:
     return x.data if isinstance(x, Value) else x
 
 
-def _add(grads: dict, a: Value, share: float, node: Value, datas: list, k: int, g: float) -> float:
-    """``a``'s gradient so far plus ``share``, refusing a NaN (``inf - inf``),
-    in this call's sum or added to what ``a.grad`` holds from earlier calls."""
-    so_far = grads.get(a, 0.0)
-    total = so_far + share
-    if total != total:
-        raise nan_gradient_error("backward", node._prim, node.data, datas, k, g, so_far)  # type: ignore[arg-type]
-    if a.grad + total != a.grad + total:
-        raise nan_gradient_error("backward", node._prim, node.data, datas, k, g, a.grad, total)  # type: ignore[arg-type]
-    return total
+def local_derivatives(node: Value) -> tuple[float, ...]:
+    """d node / d operand for each of ``node``'s operands, from the table
+    (nothing for an input).
+
+    Example:
+        >>> from autograd.plain import Value, local_derivatives
+        >>> x = Value(3.0); y = Value(-2.0)
+        >>> local_derivatives(x * y)            # d(xy)/dx = y, d(xy)/dy = x
+        (-2.0, 3.0)
+    """
+    if node._prim is None:
+        return ()
+    return node._prim.derivs(FLOAT, node.data, *[_data(a) for a in node._args])
 
 
-def apply(prim: Primitive | str, *args: Value | float) -> Value:
-    """A new Value: the primitive ``prim`` (or its name) applied to ``args``.
+def apply(prim: Primitive | str, *args: Value | float) -> Value | float:
+    """The primitive ``prim`` (or its name) applied to ``args``: a new Value,
+    or just a number when no operand is a Value.
 
     Example:
         >>> from autograd.plain import Value, apply
-        >>> apply("mul", Value(2.0), 3).data
-        6.0
+        >>> apply("mul", Value(2.0), 3).data, apply("mul", 2.0, 3)
+        (6.0, 6.0)
     """
-    if isinstance(prim, str):
-        prim = PRIMITIVES[prim]
+    prim = registry.lookup(prim)                            # a name, or the entry itself
+    registry.check_args(prim, args, lambda a: isinstance(a, Value))  # the count; no Value as a parameter
+    if not any(isinstance(a, Value) for a in prim.operands(args)):
+        return evaluate(prim, [to_float(a, prim.name) for a in args])  # nothing to remember
+    return _node(prim, args)
+
+
+def _make(name: str, *args: Value | float) -> Value:
+    # An operator's node (self is an operand, so the result is a Value).
+    return _node(PRIMITIVES[name], args)
+
+
+def _node(prim: Primitive, args: Iterable[Value | float]) -> Value:
     # Numbers become float constants; evaluate() runs the table's domain check
     # (log of -1 is an error naming the op), then its forward.
     args = tuple(a if isinstance(a, Value) else to_float(a, prim.name) for a in args)
@@ -338,7 +349,7 @@ def sum(values: Iterable[Value | float]) -> Value:
         >>> sum([Value(1.0), 2, Value(3.0)]).data
         6.0
     """
-    return apply("sum", *values)
+    return _node(PRIMITIVES["sum"], values)
 
 
 def dot(xs: Iterable[Value | float], ws: Iterable[Value | float]) -> Value:
@@ -352,7 +363,7 @@ def dot(xs: Iterable[Value | float], ws: Iterable[Value | float]) -> Value:
     xs, ws = list(xs), list(ws)
     if len(xs) != len(ws):
         raise ValueError(f"dot: operands have unequal lengths {len(xs)} and {len(ws)}")
-    return apply("dot", *xs, *ws)
+    return _node(PRIMITIVES["dot"], xs + ws)
 
 
 def topological_order(root: Value) -> list[Value]:

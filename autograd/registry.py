@@ -1,18 +1,24 @@
-"""The machinery behind the table of primitives, and the two ways an entry is used.
+"""The machinery behind the table of primitives, and the ways both engines use an entry.
 
 The table itself, one entry per operation, is :mod:`autograd.primitives`;
 read that first.  This module says what an entry is (:class:`Primitive`,
 :func:`register`, the ``PRIMITIVES`` dict that the engines, ``grad``, the
 compiler and the pictures look entries up in) and how both engines use one:
 
-* :func:`evaluate`: an entry's value on floats, refusing bad input by name
-  (its domain check, an overflow, a NaN result);
+* :func:`lookup`, :func:`check_args`, :func:`evaluate`: ``apply``'s checks
+  and an entry's value on numbers, refusing bad input by name (an unknown
+  name, a Value where a constant belongs, a failed domain check, an overflow,
+  a NaN result);
 * :func:`chain_rule`: one step of backpropagation through an entry: what a
-  node passes back to each operand.  The plain engine (:mod:`autograd.plain`),
-  ``grad``, ``Value._backward`` and the fast ``backward``'s checks all use
-  this one rule (``Value.backward`` keeps a fused copy for speed, tested equal);
-* :func:`to_float`, :func:`fmt_args`, :func:`nan_gradient_error`: the number
-  conversion and the error texts both engines share, so they fail alike.
+  node passes back to each operand, refusing a local derivative that is not
+  finite;
+* :func:`gradients`, :func:`commit`, :func:`guarded_backward`: **the plain
+  rule with every guard**, shared by both engines: ``chain_rule`` at every
+  node in reverse topological order, each sum checked.  ``grad``,
+  ``Value._backward`` and the fast ``backward``'s slow path run it; the plain
+  engine writes the rule out itself and calls it only to name what went wrong;
+* :func:`to_float`, :func:`fmt_args` and the error texts both engines share,
+  so they fail alike, word for word.
 
 Example:
     >>> from autograd.registry import PRIMITIVES
@@ -22,9 +28,11 @@ Example:
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
-from collections.abc import Callable, Sequence
+import pickle
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,8 +40,10 @@ import numpy as np
 from .mathspaces import FLOAT
 from .rulecheck import check_rules
 
-__all__ = ["Primitive", "PRIMITIVES", "BUILT_IN", "register", "Domain", "evaluate", "chain_rule",
-           "to_float", "short_repr", "fmt_args", "nan_gradient_error", "nan_seed_error", "micrograd_op"]
+__all__ = ["Primitive", "PRIMITIVES", "BUILT_IN", "register", "Domain", "lookup", "check_args",
+           "evaluate", "chain_rule", "FINITE_DERIVATIVES", "derivs_known_finite", "gradients",
+           "pass_back", "backward_step", "held_grad", "commit", "guarded_backward", "to_float",
+           "short_repr", "fmt_args", "node_text", "nan_gradient_error", "nan_seed_error", "micrograd_op"]
 
 #: ``(predicate, message)``: the predicate gets ``forward``'s args (floats or
 #: arrays) and returns a bool (or a bool array); the message says what failed.
@@ -53,6 +63,10 @@ class Primitive:
     (``leaky_relu``'s alpha); ``arity`` is how many leading args are operands,
     ``None`` for the variadic ``sum`` and ``dot``.  ``symbol`` is how the
     pictures show it (``"*"`` for ``mul``).
+
+    A primitive is shared, never copied: ``copy.deepcopy`` gives the object
+    itself, and ``pickle`` stores a table entry by its name (the lambdas
+    cannot be pickled), so a graph or a model copies and pickles whole.
 
     Example:
         >>> from autograd.primitives import PRIMITIVES
@@ -84,6 +98,30 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<Primitive {self.name}>"
+
+    def __copy__(self) -> Primitive:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> Primitive:
+        return self
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        if PRIMITIVES.get(self.name) is not self:
+            raise pickle.PicklingError(
+                f"cannot pickle primitive {self.name!r}: it is not the table's entry of that name, "
+                "and its functions cannot be pickled; register it (autograd.register) in the "
+                "program that pickles and in the one that loads")
+        return _from_table, (self.name,)
+
+
+def _from_table(name: str) -> Primitive:
+    """Unpickling: the table's entry called ``name``."""
+    prim = PRIMITIVES.get(name)
+    if prim is None:
+        raise pickle.UnpicklingError(
+            f"the pickled graph uses primitive {name!r}, which is not in this program's table: "
+            "register it (autograd.register) before loading")
+    return prim
 
 
 PRIMITIVES: dict[str, Primitive] = {}
@@ -163,7 +201,7 @@ def _check_register_args(name: Any, symbol: Any, arity: Any, forward: Any, deriv
                         f"got {short_repr(domain)}")
 
 
-# ---- how the engines use an entry ------------------------------------------------
+# ---- apply's checks, and an entry's value on numbers ---------------------------------
 
 def short_repr(x: Any) -> str:
     """``x`` for an error message, shortened: an int of 400 digits is not printed
@@ -217,48 +255,159 @@ def to_float(x: Any, what: str) -> float:
 
 
 def fmt_args(args: Sequence[Any]) -> str:
-    """Operands and parameters as error messages show them (a Value by its data).
+    """Operands and parameters as error messages show them (a Value by its data;
+    a huge int shortened).
 
     Example:
         >>> from autograd.registry import fmt_args
-        >>> fmt_args([2.0, float("-inf")])
-        '2.0, -inf'
+        >>> fmt_args([2.0, float("-inf"), 10 ** 30])
+        '2.0, -inf, 1000000000000...000000 (31 digits)'
     """
-    return ", ".join(repr(a if isinstance(a, (int, float)) else a.data) for a in args)
+    return ", ".join(short_repr(a if isinstance(a, (int, float)) else a.data) for a in args)
 
 
-def evaluate(prim: Primitive, datas: Sequence[float]) -> float:
-    """``prim``'s value on floats: its domain check, then its forward, as a float.
+def lookup(prim: Primitive | str, where: str = "apply") -> Primitive:
+    """The table's entry called ``prim``, or ``prim`` itself when it is a primitive.
+
+    Example:
+        >>> from autograd.registry import lookup
+        >>> lookup("mul").name
+        'mul'
+        >>> try:
+        ...     lookup("mull")
+        ... except ValueError as e:
+        ...     print(str(e)[:50])
+        apply: no primitive named 'mull'; known: abs, add,
+    """
+    if isinstance(prim, str):
+        found = PRIMITIVES.get(prim)
+        if found is None:
+            raise ValueError(f"{where}: no primitive named {prim!r}; known: {', '.join(sorted(PRIMITIVES))}")
+        return found
+    if not hasattr(prim, "forward") or not hasattr(prim, "derivs"):
+        raise TypeError(f"{where}: expected a Primitive or its name, got {type(prim).__name__} {prim!r}")
+    return prim
+
+
+def check_args(prim: Primitive, args: Sequence[Any], is_value: Callable[[Any], bool],
+               where: str = "apply") -> None:
+    """Refuse ``args`` that do not fit ``prim``, by name: a wrong count, an odd
+    number of ``dot`` operands, a Value where a constant parameter belongs
+    (``x ** c``'s exponent, ``leaky_relu``'s alpha).  Both engines' ``apply``.
+
+    Example:
+        >>> from autograd import Value
+        >>> from autograd.registry import check_args, lookup
+        >>> is_value = lambda a: isinstance(a, Value)
+        >>> check_args(lookup("dot"), (Value(2.0), Value(3.0), 4.0), is_value)
+        Traceback (most recent call last):
+        ...
+        ValueError: apply: dot takes an even number of operands (xs, then as many ws), got 3
+    """
+    n = len(args)
+    if prim.arity is None:
+        if prim.name == "dot" and n % 2:
+            raise ValueError(f"{where}: dot takes an even number of operands (xs, then as many ws), got {n}")
+        return
+    code = getattr(prim.forward, "__code__", None)
+    if code is not None and not code.co_flags & 0x04:  # forward(m, *operands, *params): no *args
+        n_params = code.co_argcount - 1 - prim.arity
+        if n != prim.arity + n_params:
+            raise TypeError(f"{where}: {prim.name} takes {prim.arity} operand(s) and "
+                            f"{n_params} parameter(s), got {n} argument(s)")
+    for i in range(prim.arity, n):
+        if is_value(args[i]):
+            hint = ": use x ** y (vpow) to differentiate both" if prim.name in ("pow", "rpow") else ""
+            raise TypeError(f"{where}: {prim.name}'s argument {i + 1} is a constant parameter "
+                            f"(a number), got a Value{hint}")
+
+
+def evaluate(prim: Primitive, datas: Sequence[Any]) -> float:
+    """``prim``'s value on numbers: its domain check, then its forward, as a float.
 
     Bad input is a ``ValueError`` naming the op and its operands, never a NaN
-    or a complex number: a failed domain check, an overflow, a NaN result.
+    or a complex number: a failed domain check, an overflow (also an int
+    result too large for a float), a NaN result.  numpy scalars are computed
+    as Python floats; ints stay exact until the result is rounded once.
 
     Example:
         >>> from autograd.primitives import PRIMITIVES
         >>> from autograd.registry import evaluate
-        >>> evaluate(PRIMITIVES["mul"], [2.0, 3.0])
+        >>> evaluate(PRIMITIVES["mul"], [2, 3])
         6.0
         >>> evaluate(PRIMITIVES["log"], [-1.0])
         Traceback (most recent call last):
         ...
         ValueError: log(-1.0): input must be > 0
     """
+    datas = [d if type(d) is float or type(d) is int else to_float(d, prim.name) for d in datas]
     dom = prim.domain
     if dom is not None and not dom[0](*datas):
         raise ValueError(f"{prim.name}({fmt_args(datas)}): {dom[1]}")
     try:
-        out = prim.forward(FLOAT, *datas)
+        out = float(prim.forward(FLOAT, *datas))
     except OverflowError as e:
         raise ValueError(f"{prim.name}({fmt_args(datas)}): result overflows a float") from e
     except (ValueError, ZeroDivisionError) as e:
         raise ValueError(f"{prim.name}({fmt_args(datas)}): {e}") from e
     if out != out:
         raise ValueError(f"{prim.name}({fmt_args(datas)}): result is NaN")
-    return float(out)
+    return out
+
+
+# ---- one step of backpropagation ----------------------------------------------------
+
+#: Built-in primitives whose local derivatives are finite wherever their
+#: operands are (their rules are constants, operands, or bounded functions):
+#: a zero gradient may skip evaluating them.  Every other primitive (one
+#: with a domain, so a pole or an overflow: 1/x, sqrt, log; or one
+#: registered later) is evaluated and checked even then.
+FINITE_DERIVATIVES = frozenset({"add", "sub", "mul", "neg", "exp", "abs", "tanh", "sigmoid",
+                                "softplus", "relu", "leaky_relu", "sum", "dot", "m.sin", "m.cos"})
+
+
+def derivs_known_finite(prim: Primitive) -> bool:
+    """True when ``prim``'s local derivatives are certainly finite at finite
+    operands, without evaluating them (see :data:`FINITE_DERIVATIVES`).
+
+    Example:
+        >>> from autograd.primitives import PRIMITIVES
+        >>> from autograd.registry import derivs_known_finite
+        >>> derivs_known_finite(PRIMITIVES["tanh"]), derivs_known_finite(PRIMITIVES["sqrt"])
+        (True, False)
+    """
+    return prim.name in FINITE_DERIVATIVES and PRIMITIVES.get(prim.name) is prim
+
+
+def _data_of(x: Any) -> Any:
+    return getattr(x, "data", x)
+
+
+def _not_finite(where: str, prim: Primitive, args: Sequence[Any], why: str) -> ValueError:
+    return ValueError(f"{where} through {prim.name}({fmt_args(args)}): local derivative is "
+                      f"not finite ({why})")
+
+
+def _local(prim: Primitive, out: Any, args: Sequence[Any], m: Any, where: str,
+           wanted: Sequence[bool] | None) -> tuple[Any, ...]:
+    """``prim``'s local derivatives; one that an operand receives and that is
+    not finite although every arg is (a pole, an overflow) is refused."""
+    try:
+        local = prim.derivs(m, out, *args)
+    except (ZeroDivisionError, OverflowError, ValueError) as e:
+        raise _not_finite(where, prim, args, str(e)) from e
+    for k, d in enumerate(local):
+        dd = _data_of(d)
+        if dd - dd != 0 and (wanted is None or wanted[k]):  # inf or NaN ...
+            datas = [_data_of(a) for a in args]
+            if all(a - a == 0 for a in datas):  # ... from finite args: not IEEE inf carried on
+                raise _not_finite(where, prim, args, f"{dd!r} for operand {k}")
+    return local
 
 
 def chain_rule(prim: Primitive, out: Any, args: Sequence[Any], g: Any,
-               m: Any = FLOAT, where: str = "backward") -> list[Any]:
+               m: Any = FLOAT, where: str = "backward",
+               wanted: Sequence[bool] | None = None) -> list[Any]:
     """One step of backpropagation: what a node passes back to each operand.
 
     The node computed ``out = prim(*args)`` (``args``: its operands' data,
@@ -268,17 +417,29 @@ def chain_rule(prim: Primitive, out: Any, args: Sequence[Any], g: Any,
     one per operand (parameters get none).  The caller adds each to its operand's
     gradient, and refuses a sum that is NaN (:func:`nan_gradient_error`).
 
-    **The zero-gradient rule**: when ``g`` is exactly zero (a float ``0.0``
-    or ``-0.0``), the node passes nothing: this returns ``[]`` without
-    evaluating a local derivative, so ``sqrt(x) * 0.0`` at x = 0 has gradient
-    0, not an error.  A ``g`` that is a Value (``grad(..., create_graph=True)``)
-    always passes, even with data 0: its own derivative need not be zero.
+    **A local derivative that is not finite at finite args is refused**: a
+    pole (sqrt at 0) or an overflow (1/x at 1e-200, whose derivative -1e400
+    no float holds) gives ``ValueError`` "backward through sqrt(0.0): local
+    derivative is not finite (...)".  Such an infinity can hide any true
+    gradient (``x * log x`` at 1e-310 has derivative -712.8, not inf), so it
+    is never turned into an inf or a 0.  Where an arg is itself infinite
+    (``x * inf``), an infinite local derivative is IEEE arithmetic carried
+    on, as for values, and passes.  ``wanted[k]`` says whether operand ``k``
+    receives a gradient (a Value, not a constant); only those are checked
+    (``None``: all).
+
+    **The zero-gradient rule**: when ``g`` is a float zero, the node passes
+    nothing (returns ``[]``): 0 times a finite number is 0.  Its local
+    derivatives are still checked, since 0 times infinity has no value
+    (``sqrt(x) ** 2`` at 0 has derivative 1, ``sqrt(x) * 0`` has 0, and both
+    meet sqrt'(0) with a zero gradient), except where they are known finite
+    (:func:`derivs_known_finite`).  A ``g`` that is a Value
+    (``grad(..., create_graph=True)``) always passes, even with data 0: its
+    own derivative need not be zero.
 
     ``m`` is the math namespace (:data:`~autograd.mathspaces.FLOAT` for
     floats; ``autograd.functional.VALUE`` for Values); ``where`` begins the
-    error message.  A local derivative that cannot be evaluated (sqrt at 0)
-    is a ``ValueError``: "backward through sqrt(0.0): local derivative is not
-    finite (...)".
+    error message.
 
     Example:
         >>> from autograd.primitives import PRIMITIVES
@@ -286,17 +447,242 @@ def chain_rule(prim: Primitive, out: Any, args: Sequence[Any], g: Any,
         >>> mul = PRIMITIVES["mul"]                     # out = a * b = 6
         >>> chain_rule(mul, 6.0, [2.0, 3.0], 10.0)      # 10 * d out/da, 10 * d out/db
         [30.0, 20.0]
-        >>> chain_rule(PRIMITIVES["sqrt"], 0.0, [0.0], 0.0)   # gradient 0: nothing passes
+        >>> chain_rule(mul, 6.0, [2.0, 3.0], 0.0)       # gradient 0: nothing passes
         []
+        >>> chain_rule(PRIMITIVES["sqrt"], 0.0, [0.0], 0.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: backward through sqrt(0.0): local derivative is not finite (float division by zero)
     """
     if g == 0 and isinstance(g, (int, float)):  # (a Value never == 0: == is identity)
+        if not derivs_known_finite(prim):  # evaluated on floats: no graph is built
+            _local(prim, _data_of(out), [_data_of(a) for a in args], FLOAT, where, wanted)
         return []
+    return [g * d for d in _local(prim, out, args, m, where, wanted)]
+
+
+# ---- the plain rule with every guard, shared by both engines ------------------------
+
+def held_grad(node: Any, where: str = "backward") -> float:
+    """What ``node.grad`` holds from before a call, as a float: ``None`` counts
+    as 0 (PyTorch's "no gradient yet"); a NaN or a non-number is refused,
+    naming the node (backward never leaves either there: it was set by hand).
+
+    Example:
+        >>> from autograd import Value
+        >>> from autograd.registry import held_grad
+        >>> v = Value(1.0, label="v"); v.grad = None
+        >>> held_grad(v)
+        0.0
+        >>> v.grad = float("nan")
+        >>> try:
+        ...     held_grad(v)
+        ... except ValueError as e:
+        ...     print(str(e)[:64])
+        backward: the .grad of Value(data=1.0, label='v') holds nan from
+    """
+    h = node.grad
+    if type(h) is float and h == h:
+        return h
+    if h is None:
+        return 0.0
+    if isinstance(h, (numbers.Real, np.bool_)):
+        try:
+            f = float(h)
+        except OverflowError:
+            f = math.nan                       # an int too large for a float
+        if f == f:
+            return f
+    else:
+        raise TypeError(f"{where}: the .grad of {node_text(node)} holds {type(h).__name__} "
+                        f"{short_repr(h)}, not a number; set it to a number or None "
+                        "(zero_grad() or v.grad = 0.0)")
+    raise ValueError(f"{where}: the .grad of {node_text(node)} holds {short_repr(h)} from before "
+                     "this call (backward never leaves a NaN there: it was set by hand); "
+                     "reset gradients: zero_grad() or v.grad = 0.0")
+
+
+def pass_back(node: Any, g: Any, grads: dict[Any, Any], m: Any = FLOAT, where: str = "grad",
+              held: bool = False) -> None:
+    """The plain rule at one node: :func:`chain_rule`'s share for each operand
+    added into ``grads`` (this call's sums).  A float sum that is NaN is
+    refused naming the op, and with ``held`` also one with what ``.grad``
+    holds from earlier calls; a Value sum (``create_graph``) is a graph node,
+    not checked.  A node is anything with ``_prim``, ``_args`` and ``data``
+    (both engines' Values); a constant operand is a float.
+
+    Example:
+        >>> from autograd import Value
+        >>> from autograd.registry import pass_back
+        >>> x = Value(3.0); y = x * x
+        >>> grads = {}
+        >>> pass_back(y, 1.0, grads); grads[x]            # both shares: 3 + 3
+        6.0
+    """
+    prim = node._prim
+    args = node._args
+    wanted = [type(a) is not float for a in args]
+    if m is not FLOAT:  # Values: the rule is evaluated on the graph itself
+        for a, c in zip(args, chain_rule(prim, node, args, g, m, where, wanted)):
+            if type(a) is not float:  # a constant needs no gradient
+                prev = grads.get(a)
+                grads[a] = c if prev is None else prev + c
+        return
+    # Numbers as floats (.data is writable: an int or a numpy scalar computes as a float).
+    datas = [a if type(a) is float else _float_data(a, prim) for a in args]
+    out = _float_data(node, prim)
+    for k, (a, c) in enumerate(zip(args, chain_rule(prim, out, datas, g, m, where, wanted))):
+        if type(a) is float:
+            continue
+        prev = grads.get(a, 0.0)
+        total = prev + c  # starting from 0.0, as backward sums: the same float
+        if total != total:
+            raise nan_gradient_error(where, prim, out, datas, k, g, prev)
+        if held:
+            h = held_grad(a, where)
+            if h + total != h + total:
+                raise nan_gradient_error(where, prim, out, datas, k, g, h, total)
+        grads[a] = total
+
+
+def _float_data(v: Any, prim: Primitive) -> float:
+    d = v.data
+    return d if type(d) is float else to_float(d, prim.name)
+
+
+def backward_step(node: Any) -> None:
+    """micrograd's ``node._backward()``, in both engines: add ``node.grad``
+    times each local derivative into the operands' ``.grad`` (nothing for a
+    leaf), with backward's guards: :func:`pass_back`, then :func:`commit`.
+
+    Example:
+        >>> from autograd import Value
+        >>> from autograd.registry import backward_step
+        >>> x = Value(3.0); y = x * x; y.grad = 1.0
+        >>> backward_step(y); x.grad
+        6.0
+    """
+    shares: dict[Any, float] = {}  # an operand used twice gets both shares
+    if node._prim is not None:
+        pass_back(node, held_grad(node), shares, FLOAT, "backward", held=True)
+    commit(list(shares), shares)   # no error: now add them to .grad
+
+
+def gradients(order: Sequence[Any], seed: Any, m: Any = FLOAT, where: str = "grad",
+              held: bool = False) -> dict[Any, Any]:
+    """This call's gradients of the root, ``order[-1]``, with respect to every
+    node of ``order`` (a topological order): the plain rule with every guard.
+
+    :func:`pass_back` at each node in reverse order, from ``{root: seed}``.
+    Every error is named here: a local derivative that is not finite, a sum
+    that is NaN, and, with ``held`` (``backward``), what ``.grad`` held from
+    before the call (a NaN or a non-number there, checked before anything
+    else, or a sum with it that is NaN).  Both engines name their errors with
+    it, so they fail alike; ``grad`` and ``_backward`` use it directly.
+
+    Example:
+        >>> from autograd import Value, topological_order
+        >>> from autograd.registry import gradients
+        >>> x = Value(3.0); y = x * x + x
+        >>> gradients(topological_order(y), 1.0)[x]       # 2x + 1
+        7.0
+    """
+    root = order[-1]
+    if held:
+        for node in order:
+            held_grad(node, where)
+    grads: dict[Any, Any] = {root: seed}
+    get = grads.get
+    for node in reversed(order):
+        if node._prim is not None:
+            # A node nothing reached has gradient 0: it passes nothing, but
+            # its local derivatives are still checked (the zero-gradient rule).
+            pass_back(node, get(node, 0.0), grads, m, where, held)
+    if held:
+        h = held_grad(root, where)
+        if h + seed != h + seed:
+            raise nan_seed_error(seed, h)
+    return grads
+
+
+def commit(nodes: Sequence[Any], grads: dict[Any, float]) -> None:
+    """Add this call's gradients into each node's ``.grad``, all or nothing:
+    the new values are computed first, and if setting them is interrupted
+    (Ctrl-C), the old ones are put back.  ``None`` counts as 0.
+
+    Example:
+        >>> from autograd import Value
+        >>> from autograd.registry import commit
+        >>> x = Value(1.0); x.grad = 0.5
+        >>> commit([x], {x: 2.0}); x.grad
+        2.5
+    """
+    new = []
+    for v in nodes:
+        h = held_grad(v)
+        t = grads.get(v, 0.0)
+        new.append(h + t if h else t)
+    old = [v.grad for v in nodes]
     try:
-        local = prim.derivs(m, out, *args)
-    except (ZeroDivisionError, OverflowError, ValueError) as e:
-        raise ValueError(f"{where} through {prim.name}({fmt_args(args)}): "
-                         f"local derivative is not finite ({e})") from e
-    return [g * d for d in local]
+        for v, value in zip(nodes, new):
+            v.grad = value
+    except BaseException:
+        for v, value in zip(nodes, old):
+            v.grad = value
+        raise
+
+
+@contextlib.contextmanager
+def guarded_backward(order: Sequence[Any], grads: dict[Any, float]) -> Iterator[None]:
+    """The plain engine's guards, around its backward loop and out of its way.
+
+    The loop fills ``grads`` (this call's gradients, from ``{root: seed}``).
+    When it ends with every gradient finite and every ``.grad`` a finite
+    float, the gradients are added into ``.grad`` (:func:`commit`).
+    Otherwise (a local derivative that failed or is not finite, a NaN, an
+    infinity, a ``.grad`` that is NaN, None or not a float) the plain rule
+    with every guard (:func:`gradients`) walks again: it raises the error
+    the fast engine raises, word for word, or confirms the numbers (an
+    infinite gradient is allowed), and only then is ``.grad`` changed.
+
+    Example:
+        >>> from autograd.plain import Value, topological_order
+        >>> from autograd.registry import guarded_backward
+        >>> x = Value(0.0); y = x.sqrt()
+        >>> order = topological_order(y); grads = {v: 0.0 for v in order}; grads[y] = 1.0
+        >>> with guarded_backward(order, grads):
+        ...     grads[x] += 0.5 / y.data            # sqrt'(0): ZeroDivisionError
+        Traceback (most recent call last):
+        ...
+        ValueError: backward through sqrt(0.0): local derivative is not finite (float division by zero)
+    """
+    try:
+        yield
+        ok = (all(type(g) is float and g - g == 0 for g in grads.values())
+              and all(type(v.grad) is float and v.grad - v.grad == 0 for v in order))
+    except Exception:
+        ok = False  # a rule that failed on its operands: named just below
+    if not ok:
+        grads = gradients(order, grads[order[-1]], FLOAT, "backward", held=True)
+    commit(order, grads)
+
+
+# ---- error texts both engines share ---------------------------------------------------
+
+def node_text(node: Any) -> str:
+    """A node as error messages name it: its op and operands, or a leaf's data and label.
+
+    Example:
+        >>> from autograd import Value
+        >>> from autograd.registry import node_text
+        >>> x = Value(2.0, label="x")
+        >>> node_text(x), node_text(x * 3)
+        ("Value(data=2.0, label='x')", 'mul(2.0, 3.0)')
+    """
+    if node._prim is not None:
+        return f"{node._prim.name}({fmt_args(node._args)})"
+    label = f", label={node.label!r}" if node.label else ""
+    return f"Value(data={short_repr(node.data)}{label})"
 
 
 def nan_gradient_error(where: str, prim: Primitive, out: float, datas: Sequence[float], k: int,

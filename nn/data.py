@@ -8,6 +8,7 @@ Example:
 """
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -32,8 +33,10 @@ def make_moons(n: int = 100, noise: float = 0.1,
     """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
         raise ValueError(f"make_moons: n must be an int >= 2, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not float(noise) >= 0:
-        raise ValueError(f"make_moons: noise must be a number >= 0, got {noise!r}")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) \
+            or not 0 <= float(noise) < math.inf:
+        # inf noise would make every point inf (and NaN fails every comparison)
+        raise ValueError(f"make_moons: noise must be a finite number >= 0, got {noise!r}")
     if not (rng is None or isinstance(rng, np.random.Generator)
             or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool))):
         raise TypeError(f"make_moons: rng must be None, an int seed or a numpy Generator, got {rng!r}")

@@ -30,6 +30,9 @@ See docs/file-format.md.
 Never pickle: reading a file only parses text, it cannot run code.  Writing
 goes to a temporary file in the same folder, flushed to disk, then moved over
 the target with ``os.replace``, so a crash mid-save leaves the old file whole.
+The target is a regular file or a new path (a symlink is followed); anything
+else is refused, as is a name or description the format cannot carry.
+Reading takes a value only as ``save`` writes it, ``repr`` of a float.
 Loading parses and checks the whole file, then hands the values to
 ``load_state_dict``, which checks them all before changing anything: on any
 error the model is unchanged.
@@ -53,6 +56,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import stat
 import tempfile
 import zlib
 from collections.abc import Callable
@@ -88,13 +93,43 @@ def _check_path(path: object, where: str) -> str:
     return os.fsdecode(path)
 
 
-def _encode(model: Module) -> bytes:
-    params = list(model.named_parameters())
-    lines = [MAGIC, f"model {model._describe()}", f"count {len(params)}"]
-    for name, p in params:
-        lines.append(f"{name} {p.data!r}")
+def _encode(model: Module, where: str) -> bytes:
+    """The file's bytes, or an error naming what a file cannot carry (so that
+    everything ``save`` writes, ``load`` reads back)."""
+    from .module import _scalar
+    description = model._describe()
+    _check_text(description, "model description", where)
+    lines = [MAGIC, f"model {description}", ""]
+    seen: set[str] = set()
+    for name, p in model.named_parameters():
+        if not isinstance(name, str):
+            raise TypeError(f"{where}: parameter names must be str, got {type(name).__name__} {name!r}")
+        _check_text(name, "parameter name", where)
+        if " " in name:
+            raise ValueError(f"{where}: parameter name {name!r} contains a space; a model file "
+                             "cannot carry it (a space separates a name from its value): rename it")
+        if name in seen:
+            raise ValueError(f"{where}: parameter name {name!r} appears twice; a model file cannot "
+                             "carry two values under one name: rename one")
+        seen.add(name)
+        # repr of a float, whatever .data holds (an int, a numpy scalar): the
+        # one spelling read_state accepts.
+        lines.append(f"{name} {_scalar(p.data, f'{where}: parameter {name!r}')!r}")
+    lines[2] = f"count {len(lines) - 3}"
     body = ("\n".join(lines) + "\n").encode("utf-8")
     return body + f"crc32 {zlib.crc32(body):08x}\n".encode("ascii")
+
+
+def _check_text(text: str, what: str, where: str) -> None:
+    """Refuse text that one line of a UTF-8 file cannot carry."""
+    if "\n" in text or "\r" in text:
+        raise ValueError(f"{where}: {what} {_short(text)} contains a line break; a model file "
+                         "cannot carry it (one item per line)")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{where}: {what} {_short(text)} is not valid UTF-8 text; a model file "
+                         "cannot carry it") from None
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -120,6 +155,12 @@ def _lf(raw: bytes, bad: Callable[[str], ModelFileError]) -> bytes:
 def save(model: Module, path: PathLike) -> None:
     """Write ``model``'s parameters to ``path`` atomically (see the module docstring).
 
+    ``path`` is a new path or a regular file, which is replaced (keeping its
+    permissions); a symlink is followed and its target replaced.  Anything
+    else there (a directory, a FIFO, a device) is refused, as is a model the
+    format cannot carry (a parameter name with a space, a line break in its
+    description, a NaN value): nothing is written then.
+
     Example:
         >>> import os, tempfile
         >>> from nn import Neuron
@@ -128,28 +169,92 @@ def save(model: Module, path: PathLike) -> None:
         >>> save(Neuron(1, rng=0), path)
         >>> open(path).read().splitlines()[2]
         'count 2'
+        >>> save(Neuron(1, rng=0), os.path.dirname(path))     # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: save('...'): '...' is a directory, not a regular file; ...
     """
     path = _check_path(path, "save")
-    data = _encode(model)
-    folder = os.path.dirname(os.path.abspath(path))
+    where = f"save({path!r})"
+    data = _encode(model, where)
+    target, mode = _target(path, where)
+    folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         # Else mkstemp's error names the temporary file, which the user never chose.
-        raise FileNotFoundError(f"save({os.fspath(path)!r}): the folder {folder!r} does not exist; "
+        raise FileNotFoundError(f"{where}: the folder {folder!r} does not exist; "
                                 "create it first (os.makedirs(folder, exist_ok=True))")
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+
+
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _target(path: str, where: str) -> tuple[str, int]:
+    """The file ``save`` replaces, symlinks followed, and the permissions to give it.
+
+    ``os.replace`` puts a new file in place of whatever is at its target: a
+    symlink itself, a FIFO, even a device node when run as root.  So the link
+    is resolved first, and only a regular file or a new path is replaced.
+    """
+    try:
+        st = os.stat(path)              # follows symlinks; a dangling one is a new path
+    except FileNotFoundError:
+        st = None
+    target = os.path.realpath(path)
+    if st is None:
+        return target, 0o644
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((name for test, name in _KINDS if test(st.st_mode)), "an unknown kind of file")
+        via = f" (a symlink to {target!r})" if os.path.islink(path) else ""
+        raise ValueError(f"{where}: {path!r}{via} is {kind}, not a regular file; save writes a "
+                         "regular file or a new path, so nothing was written")
+    return target, stat.S_IMODE(st.st_mode)
+
+
+_COUNT = re.compile(r"0|[1-9][0-9]*")
+_EXACT_INT = re.compile(r"0|-?[1-9][0-9]*")
+
+
+def _read_number(text: str, what: str, bad: Callable[[str], ModelFileError]) -> float:
+    """A value as ``save`` writes it, ``repr`` of a float, as that float.
+
+    ``float()`` alone reads more than ``save`` writes: ``+1.5``, ``1_0.5``,
+    ``Infinity``, digits of other scripts, and numbers beyond a float's range,
+    which it silently rounds (``1e400`` to inf, ``1e-400`` to 0.0).  Any other
+    spelling was not written by ``save``: it is refused, even under a matching
+    checksum.  The one exception is a plain integer a float holds exactly, as
+    an earlier ``save`` wrote it after ``w.data = 2``.
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise bad(f"{what} is {_short(text)}, not a number") from None
+    if value != value:
+        raise bad(f"{what} is NaN")
+    if repr(value) == text:
+        return value
+    if math.isinf(value) and text.lstrip("+-").lower() not in ("inf", "infinity"):
+        raise bad(f"{what} is {_short(text)}, too large for a float (at most 1.8e+308)")
+    if value == 0.0 and any(c in "123456789" for c in text.lower().split("e")[0]):
+        raise bad(f"{what} is {_short(text)}, too small for a float (at least 5e-324 in size): "
+                  "read as one it would be 0.0")
+    if _EXACT_INT.fullmatch(text) and int(text) == value:
+        return value
+    raise bad(f"{what} is {_short(text)}, not a number as save writes it ({value!r})")
 
 
 def read_state(path: PathLike) -> tuple[str, dict[str, float]]:
@@ -204,10 +309,10 @@ def read_state(path: PathLike) -> tuple[str, dict[str, float]]:
     if len(lines) < 3 or not lines[1].startswith("model ") or not lines[2].startswith("count "):
         raise bad("malformed header: expected 'model ...' and 'count N' lines")
     description = lines[1][len("model "):]
-    try:
-        count = int(lines[2][len("count "):])
-    except ValueError:
-        raise bad(f"malformed count line {_short(lines[2])}") from None
+    count_text = lines[2][len("count "):]
+    if not _COUNT.fullmatch(count_text):        # int() would take '+3', ' 3', '3_0' and other digits
+        raise bad(f"malformed count line {_short(lines[2])}")
+    count = int(count_text)
     entries = lines[3:]
     if len(entries) != count:
         raise bad(f"says {count} parameters but holds {len(entries)}")
@@ -217,16 +322,7 @@ def read_state(path: PathLike) -> tuple[str, dict[str, float]]:
         if len(parts) != 2:
             raise bad(f"line {lineno}: expected 'name value', got {_short(line)}")
         name, text = parts
-        try:
-            value = float(text)
-        except ValueError:
-            raise bad(f"line {lineno}: {_short(text)} is not a number") from None
-        if math.isnan(value):
-            raise bad(f"line {lineno}: parameter {_short(name)} is NaN")
-        if math.isinf(value) and text.lstrip("+-").lower() not in ("inf", "infinity"):
-            # float("1e400") is inf: a number the file does not hold
-            raise bad(f"line {lineno}: parameter {_short(name)} is {_short(text)}, "
-                      "too large for a float (at most 1.8e+308)")
+        value = _read_number(text, f"line {lineno}: parameter {_short(name)}", bad)
         if name in state:
             raise bad(f"line {lineno}: parameter {_short(name)} appears twice")
         state[name] = value

@@ -110,14 +110,20 @@ def hinge(scores: Batch, labels: Batch) -> Value:
 
 def binary_cross_entropy_with_logits(logits: Batch, targets: Batch) -> Value:
     """Mean logistic loss for raw scores and targets in [0, 1]:
-    ``mean(softplus(s) - t * s)``, which equals ``-t log sigmoid(s) - (1 - t)
-    log(1 - sigmoid(s))`` but stays finite for any score.
+    ``mean(t * softplus(-s) + (1 - t) * softplus(s))``, which equals
+    ``-t log sigmoid(s) - (1 - t) log(1 - sigmoid(s))`` (and ``softplus(s) - t * s``)
+    but stays finite for every finite score, however large.
+
+    An infinite score gives the exact limit: 0 where it agrees with the
+    target (``s = inf``, ``t = 1``), ``inf`` where the true loss is infinite
+    (``s = inf``, ``t < 1``), and the slope ``sigmoid(s) - t`` either way.
+    Targets 0 and 1 take one softplus node each; others take two.
 
     Example:
         >>> import nn
         >>> round(nn.binary_cross_entropy_with_logits([0.0], [1.0]).data, 6)   # log 2
         0.693147
-        >>> nn.binary_cross_entropy_with_logits([-1000.0], [0.0]).data
+        >>> nn.binary_cross_entropy_with_logits([-1000.0, float("inf")], [0.0, 1.0]).data
         0.0
     """
     logits, targets = _pairs(logits, targets, "binary_cross_entropy_with_logits")
@@ -127,7 +133,15 @@ def binary_cross_entropy_with_logits(logits: Batch, targets: Batch) -> Value:
         if not 0.0 <= t <= 1.0:
             raise ValueError(f"binary_cross_entropy_with_logits: target {i} must be in [0, 1], got {t!r}")
         s = s if isinstance(s, Value) else Value(s)
-        terms.append(s.softplus() - t * s)
+        # softplus(s) - t * s would be inf - inf at s = inf; each softplus here
+        # is finite or the true infinite loss, and a weight of 0 is never
+        # multiplied into an infinite one (0 * inf is NaN).
+        if t == 0.0:
+            terms.append(s.softplus())
+        elif t == 1.0:
+            terms.append((-s).softplus())
+        else:
+            terms.append(t * (-s).softplus() + (1.0 - t) * s.softplus())
     return autograd.sum(terms) / len(terms)
 
 

@@ -169,6 +169,10 @@ class Module:
     def save(self, path: PathLike) -> None:
         """Write the parameters to ``path`` (text format, see :mod:`nn.io`), atomically.
 
+        ``path`` is a new path or a regular file (a symlink is followed);
+        anything else there is refused, as is a parameter name or
+        description the format cannot carry (see :func:`nn.io.save`).
+
         Example:
             >>> import os, tempfile
             >>> from nn import MLP

@@ -1,7 +1,9 @@
 """Optimizers: SGD (with momentum and weight decay) and Adam.
 
-They read each parameter's ``.grad`` and write its ``.data`` with plain float
-arithmetic inside ``no_grad``, so an update records no graph.  Hyperparameters
+They read each parameter's ``.grad`` and ``.data`` as Python floats (a numpy
+scalar there is converted first) and write ``.data`` with plain float
+arithmetic inside ``no_grad``, so an update records no graph, writes a float
+and lets no numpy warning out.  Hyperparameters
 are checked when the optimizer is built.
 
 A step is all or nothing.  It computes every new value first (parameters,
@@ -35,6 +37,11 @@ from autograd import Value, no_grad
 __all__ = ["Optimizer", "SGD", "Adam"]
 
 _UNCHANGED = "no parameter was changed"
+# Every step reads .data and .grad through float(): a numpy scalar there
+# (np.float32 from user code) would otherwise turn the arithmetic into numpy's,
+# rounding to its precision, warning instead of giving inf, and leaking its
+# type into .data.  About 3 us per step of a 337-parameter MLP.
+_float = float
 
 
 def _number(x: object, name: str, where: str, ok: Callable[[float], bool], rule: str) -> float:
@@ -131,7 +138,7 @@ class Optimizer:
         first.
         """
         where = f"{type(self).__name__}.step"
-        grads = [p.grad for p in self.params]
+        grads = [_float(p.grad) for p in self.params]
         if not _all_finite(grads):
             j = _first_bad(grads)
             return ValueError(f"{where}: params[{j}].grad is {grads[j]!r}; {_UNCHANGED}")
@@ -187,14 +194,15 @@ class SGD(Optimizer):
         with no_grad():
             if not (mom or wd):
                 # plain SGD, the common case: one list, no intermediate one
-                new = [p.data - lr * p.grad for p in params]
+                new = [_float(p.data) - lr * _float(p.grad) for p in params]
             else:
-                grads = [p.grad + wd * p.data for p in params] if wd else [p.grad for p in params]
+                grads = ([_float(p.grad) + wd * _float(p.data) for p in params] if wd
+                         else [_float(p.grad) for p in params])
                 if mom:
                     old = self._buf
                     buf = grads if old is None else [mom * b + g for b, g in zip(old, grads)]
                     grads = buf
-                new = [p.data - lr * g for p, g in zip(params, grads)]
+                new = [_float(p.data) - lr * g for p, g in zip(params, grads)]
             # Every value that passes to the next step is checked before any is
             # written: ``new`` is finite only if the gradients, the parameters,
             # the decayed gradients and the buffer it was computed from are.
@@ -255,7 +263,7 @@ class Adam(Optimizer):
             ...
             ValueError: Adam.step: the second moment (grad squared) for params[0] ... overflows a float; ...
         """
-        grads = [p.grad for p in self.params]
+        grads = [_float(p.grad) for p in self.params]
         b1, b2 = self.betas
         t = self.t + 1
         c1 = 1.0 - b1 ** t
@@ -269,7 +277,7 @@ class Adam(Optimizer):
             # gradients above about 1e154 (then sqrt is inf and the update a
             # silent 0).  And lr times the ratio, which stays near 1, rather
             # than (lr * m) / ...: no overflow in between for a large lr.
-            new = [p.data - lr * ((mi / c1) / (sqrt(vi) / root_c2 + eps))
+            new = [_float(p.data) - lr * ((mi / c1) / (sqrt(vi) / root_c2 + eps))
                    for p, mi, vi in zip(params, m, v)]
             # v can overflow while the update stays finite (m / sqrt(inf) is 0):
             # check the moments too, or Adam would stop moving that parameter

@@ -15,7 +15,7 @@ The pipeline, one module per stage, in the order a compiled function uses them:
 * :mod:`.compiled`: :func:`compile` and :class:`Compiled`, which run the
   bound steps under numpy's strict error state;
 * :mod:`.replay`: the exact example-by-example replay, used when numpy meets
-  an overflow, a division by zero or a NaN.
+  an overflow, a division by zero or a NaN, or an example fails a domain check.
 
 Example:
     >>> import autograd

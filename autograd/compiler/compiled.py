@@ -6,9 +6,11 @@ out the buffers; :mod:`.binding` binds the groups' steps (:mod:`.steps`) to
 one thread's buffers for one batch size; this module reads the arguments
 (:mod:`.inputs`), runs the bound steps under numpy's strict error state and
 falls back to the exact replay (:mod:`.replay`) when numpy meets an
-overflow, a division by zero or a NaN.  Captured parameters (leaf Values the
-function closes over, such as a model's weights) are read at call time, so
-an optimizer step is seen by the next call.
+overflow, a division by zero or a NaN, or an example fails a domain check
+(the replay then raises eager's error for the example eager meets first).
+Captured parameters (leaf Values the function closes over, such as a
+model's weights) are read at call time, so an optimizer step is seen by the
+next call.
 
 Example:
     >>> import numpy as np
@@ -206,7 +208,9 @@ class Compiled:
     def _run(self, args: tuple, grad: bool) -> tuple:
         """``(values, input_grads, param_grads, finite)``: the batched pass, or
         the exact replay when numpy met an overflow, a division by zero or a
-        NaN.  ``finite`` says every parameter gradient is finite."""
+        NaN, or an example failed a domain check (``check_domain`` raises
+        ``FloatingPointError`` too).  ``finite`` says every parameter gradient
+        is finite."""
         plan = self.plan
         bound, finite = self._batch(args)
         bufs, grads = bound.values, bound.grads
@@ -214,8 +218,9 @@ class Compiled:
             if not finite:
                 raise FloatingPointError
             # numpy raises (instead of warning) on the floating-point events that
-            # mean an eager step would have refused or produced a NaN; the call
-            # is then replayed example by example (exact, slow, rare).
+            # mean an eager step would have refused or produced a NaN, and so do
+            # the domain checks; the call is then replayed example by example
+            # (exact, slow, rare), which raises where and as eager raises.
             with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
                 caches = [forward() for forward in bound.forwards]
                 for check in bound.checks:

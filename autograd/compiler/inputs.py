@@ -4,8 +4,8 @@ Each argument becomes a float64 array, of shape ``()`` for a number or
 ``(B,)`` for a batch.  What eager's ``Value(...)`` refuses is refused here by
 name, with the argument and the example: complex numbers (numpy would drop
 the imaginary part), strings (numpy would parse ``"1.5"``), dates and
-times, ``None`` (numpy would make it NaN), Values, and ints too large for a
-float.  Bools and ints are numbers, as in eager.
+times, ``None`` (numpy would make it NaN), Values, ints too large for a
+float, and numpy masked arrays (numpy would drop the mask).  Bools and ints are numbers, as in eager.
 
 Example:
     >>> from autograd.compiler.inputs import read_input
@@ -61,6 +61,29 @@ def _real(where: str, x: Any) -> float:
     raise _refuse(where, x)
 
 
+def _refuse_masked(name: str, a: Any) -> None:
+    """A numpy masked array, or the masked value, refused by name.
+
+    ``np.asarray`` drops a masked array's mask (the masked examples would be
+    computed from whatever data lies under it), and turns ``np.ma.masked``
+    in a list into NaN with a warning.  Which number a masked example should
+    be is the caller's choice: ``.filled(value)``, or ``.compressed()`` to
+    drop those examples."""
+    hint = (f"; its mask would be ignored: pass {name}.filled(value) to say what the masked "
+            f"examples hold, or {name}.compressed() to leave them out")
+    if a is np.ma.masked:
+        raise TypeError(f"compile: input {name} is a numpy masked value{hint}")
+    if isinstance(a, np.ma.MaskedArray):
+        raise TypeError(f"compile: input {name} is a numpy masked array{hint}")
+    if type(a) is list or type(a) is tuple:
+        masked = np.ma.masked
+        for b, x in enumerate(a):
+            if x is masked:
+                raise TypeError(f"compile: input {name}[{b}] is a numpy masked value; a mask "
+                                "cannot be read as a number: put there the number that "
+                                "example should hold (for a masked array m, m.filled(value))")
+
+
 def read_input(name: str, a: Any) -> np.ndarray:
     """``a`` as a float64 array of shape ``()`` or ``(B,)``; anything else
     (a non-real element, a 2-D array) is refused naming ``name`` and the
@@ -74,6 +97,7 @@ def read_input(name: str, a: Any) -> np.ndarray:
     if type(a) is np.ndarray and a.dtype is _FLOAT64:
         arr = a                      # the common case: nothing to convert or check
     else:
+        _refuse_masked(name, a)
         try:
             arr = np.asarray(a)
         except (TypeError, ValueError) as e:

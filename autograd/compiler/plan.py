@@ -62,19 +62,21 @@ _DOT = PRIMITIVES["dot"]
 
 class ReplayNode(NamedTuple):
     """One node for the exact replay: the primitive, where its operands and
-    result live, and its constant parameters.
+    result live, its constant parameters, and which operands are float
+    constants (they take no gradient, as in eager).
 
     Example:
         >>> import autograd
-        >>> node = autograd.compile(lambda x: x.leaky_relu(0.1)).plan.replay_nodes[0]
-        >>> node.prim.name, node.operands, node.extra, node.out
-        ('leaky_relu', [Ref(kind=0, row=0)], (0.1,), Ref(kind=0, row=1))
+        >>> node = autograd.compile(lambda x: x.leaky_relu(0.1) * 2.0).plan.replay_nodes[1]
+        >>> node.prim.name, node.operands, node.extra, node.out, node.constant
+        ('mul', [Ref(kind=0, row=1), Ref(kind=1, row=0)], (), Ref(kind=0, row=2), (False, True))
     """
 
     prim: Any
     operands: list          # a Ref per operand
     extra: tuple            # non-differentiable parameters (alpha, exponent)
     out: Ref
+    constant: tuple = ()    # per operand: a float constant, which takes no gradient
 
 
 class DotPairs(NamedTuple):
@@ -111,7 +113,9 @@ class Plan:
     ``out`` (the result's Ref, or a float for a constant function),
     ``parameters`` and ``param_sel`` (their rows in the shared buffer: a
     slice when laid out first), ``zero_rows`` (per kind, the row slices to
-    zero before a backward pass), ``replay_nodes`` and ``n_inputs``.
+    zero before a backward pass), ``replay_nodes`` (every node, in the order
+    the function made them: eager's order of computing), ``replay_back`` (the
+    returned ones in eager backward's order) and ``n_inputs``.
 
     Example:
         >>> from autograd.compiler.plan import Plan
@@ -265,8 +269,15 @@ class Plan:
             unread[VARYING].update(range(nin))
         self.zero_rows = self._first_writes({VARYING: n_varying, SHARED: len(shared_init)},
                                             unread)
-        self.replay_nodes = [ReplayNode(prim, refs, extra, ref[v])
-                             for v, prim, refs, extra in replay_nodes]
+        # The replay follows eager exactly, so that with several failing
+        # examples and ops it meets the same one first: nodes in the order the
+        # function made them, backward in reverse topological order.
+        replay = {v: ReplayNode(prim, refs, extra, ref[v],
+                                tuple(type(a) is float for a in v._args[:len(refs)]))
+                  for v, prim, refs, extra in replay_nodes}
+        self.replay_nodes = [replay[v] for v in traced.made]
+        self.replay_back = [replay[v] for v in reversed(traced.nodes[:traced.n_returned])
+                            if v in replay]
 
     def _first_writes(self, sizes: dict[int, int],
                       unread: dict[int, set[int]]) -> dict[int, list[slice]]:

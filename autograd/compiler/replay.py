@@ -8,12 +8,17 @@ eager step would then either raise, and this raises the same message plus
 the example, or give infinities, which this reproduces.  Slow (Python per
 node and example), exact, and rare.
 
-It follows eager's rules: a node whose incoming gradient is exactly 0 passes
-nothing on and its local derivatives are not evaluated; a gradient that
-would be NaN is an error naming the op; the parameters' gradients are summed
-over the examples in order, as eager's ``.grad`` accumulates them, and a sum
-that would be NaN (``inf`` from one example, ``-inf`` from another) is an
-error too.  Only Python floats are added, so no numpy warning can escape.
+It follows eager's rules and order, through the engine's own chain-rule
+step: each example in turn, its nodes in the order the function made them,
+then its backward pass in reverse topological order, so that when several
+examples or ops fail, the error is the one eager meets first.  A node whose
+incoming gradient is exactly 0 passes nothing on (a local derivative that
+is not finite there is still an error); a float constant takes no gradient;
+a gradient that would be NaN is an error naming the op; the parameters'
+gradients are summed over the examples in order, as eager's ``.grad``
+accumulates them, and a sum that would be NaN (``inf`` from one example,
+``-inf`` from another) is an error too.  Only Python floats are added, so no
+numpy warning can escape.
 
 Example:
     >>> import autograd
@@ -52,10 +57,10 @@ def replay(plan: Plan, varying: np.ndarray, shared: np.ndarray,
         >>> import numpy as np
         >>> import autograd
         >>> from autograd.compiler.replay import replay
-        >>> plan = autograd.compile(lambda x: x.sqrt() * 0.0).plan
+        >>> plan = autograd.compile(lambda x: x.tanh() * 0.0).plan
         >>> varying = np.zeros((plan.n_varying, 2)); varying[0] = [0.0, 4.0]
         >>> values, (dx,), _ = replay(plan, varying, plan.shared_init.copy(), grad=True)
-        >>> values.tolist(), dx.tolist()        # no sqrt'(0): its incoming gradient is 0
+        >>> values.tolist(), dx.tolist()        # tanh's incoming gradient is 0: it passes nothing
         ([0.0, 0.0], [0.0, 0.0])
     """
     # registry.evaluate, not the engine's node constructors: it raises even
@@ -70,7 +75,7 @@ def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
     nv = plan.n_varying
     nin = plan.n_inputs
     out = plan.out
-    nodes = plan.replay_nodes
+    nodes, back = plan.replay_nodes, plan.replay_back
     values = np.empty(size)
     in_grads = np.zeros((nin, size))
     param_rows = plan.param_rows.tolist()
@@ -78,7 +83,7 @@ def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
     s0 = Sb[:, 0].tolist()
     for b in range(size):
         slots = [Vb[:nin, b].tolist() + [0.0] * (nv - nin), list(s0)]
-        for prim, opr, extra, (okind, orow) in nodes:
+        for prim, opr, extra, (okind, orow), _ in nodes:
             datas = [slots[k][r] for k, r in opr] + list(extra)
             try:
                 slots[okind][orow] = evaluate(prim, datas)
@@ -93,17 +98,20 @@ def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
         g = [[0.0] * nv, [0.0] * len(s0)]
         g[out.kind][out.row] = 1.0
         last_op = {}     # per shared row, the op that last added to it (for an error)
-        for prim, opr, extra, (okind, orow) in reversed(nodes):
+        for prim, opr, extra, (okind, orow), constant in back:
             gn = g[okind][orow]
             out_data = slots[okind][orow]
             datas = [slots[k][r] for k, r in opr] + list(extra)
             try:
                 # The engine's one chain-rule step: it passes nothing for a
-                # zero gradient, as eager backward does.
-                passed = chain_rule(prim, out_data, datas, gn)
+                # zero gradient and refuses a non-finite local derivative, as
+                # eager backward does.
+                passed = chain_rule(prim, out_data, datas, gn, wanted=[not c for c in constant])
             except ValueError as e:
                 raise ValueError(f"{e} [batch example {b}]") from e
             for i, ((k, r), contrib) in enumerate(zip(opr, passed)):
+                if constant[i]:         # a float constant: eager keeps no gradient for it
+                    continue
                 total = g[k][r] + contrib
                 if total != total:  # as eager backward: never a silent NaN gradient
                     err = nan_gradient_error("backward", prim, out_data, datas, i, gn, g[k][r])

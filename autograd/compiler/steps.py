@@ -38,7 +38,6 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..primitives import NUMPY
-from ..registry import evaluate, fmt_args
 
 __all__ = ["VARYING", "SHARED", "Ref", "Buffers", "GatherPlan", "gather_plan", "batch_sum",
            "Operand", "Elementwise", "WeightedPart", "PairsPart", "SharedPart", "Dot",
@@ -237,8 +236,14 @@ def _fresh_rows(plan: GatherPlan, grad: np.ndarray,
 
 
 def check_domain(prim: Any, ops: list, extra: tuple) -> None:
-    """The table's domain predicate on the whole batch; on failure, the eager
-    message for the first offending example.
+    """The table's domain predicate on the whole batch.
+
+    When some example fails it, the call cannot go on as a batch: this raises
+    ``FloatingPointError``, as numpy does for an overflow, and the call is
+    replayed example by example (:mod:`.replay`), which raises eager's error
+    for the example and op eager meets first.  (Naming an example here would
+    name the first failing one of this group, which need not be eager's:
+    an earlier example may fail later in the graph, or in backward.)
 
     Example:
         >>> import numpy as np
@@ -246,20 +251,12 @@ def check_domain(prim: Any, ops: list, extra: tuple) -> None:
         >>> check_domain(PRIMITIVES["log"], [np.array([[1.0, -2.0]])], ())
         Traceback (most recent call last):
         ...
-        ValueError: log(-2.0): input must be > 0 [batch example 1]
+        FloatingPointError: log: input must be > 0 fails for an example of the batch
     """
     ok = prim.domain[0](*ops, *extra)
     if ok.all() if type(ok) is np.ndarray else np.all(ok):
         return
-    bad = np.logical_not(np.broadcast_to(ok, np.broadcast_shapes(*(np.shape(o) for o in ops))))
-    j, b = np.argwhere(bad)[0]
-    datas = [float(o[j if o.shape[0] > 1 else 0, b if o.shape[1] > 1 else 0]) for o in ops]
-    datas += list(extra)
-    try:
-        evaluate(prim, datas)
-    except ValueError as e:
-        raise ValueError(f"{e} [batch example {b}]") from e
-    raise ValueError(f"{prim.name}({fmt_args(datas)}): {prim.domain[1]} [batch example {b}]")
+    raise FloatingPointError(f"{prim.name}: {prim.domain[1]} fails for an example of the batch")
 
 
 class Operand(NamedTuple):

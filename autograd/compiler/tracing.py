@@ -136,14 +136,17 @@ class Traced(NamedTuple):
 
     ``nodes`` holds every Value of the graph, operands before their users:
     first the ``n_returned`` nodes the result depends on (the result's
-    :func:`~autograd.topological_order`), then the nodes the function made
-    but did not return, with the leaves only they read.
+    :func:`~autograd.topological_order`, the order eager's ``backward``
+    walks back), then the nodes the function made but did not return, with
+    the leaves only they read.  ``made`` holds the graph's operation nodes
+    in the order the function made them, the order eager computes (and
+    checks) them in.
 
     Example:
         >>> from autograd.compiler.tracing import trace
         >>> t = trace(lambda x: (x.log(), x * 2.0)[1])
-        >>> [n.op for n in t.nodes], t.n_returned
-        (['', 'mul', 'log'], 2)
+        >>> [n.op for n in t.nodes], t.n_returned, [n.op for n in t.made]
+        (['', 'mul', 'log'], 2, ['log', 'mul'])
     """
 
     out: Value | float      # what the function returned (a number for a constant function)
@@ -151,6 +154,7 @@ class Traced(NamedTuple):
     names: tuple                  # their argument names
     nodes: list                   # the whole graph, operands first
     n_returned: int               # nodes[:n_returned] are what ``out`` depends on
+    made: list                    # the operation nodes in the order they were made
 
 
 def _arg_names(fn: Callable[..., Any], nargs: int | None) -> tuple[str, ...]:
@@ -256,6 +260,32 @@ def trace(fn: Callable[..., Any], nargs: int | None = None) -> Traced:
     order = topological_order(out) if isinstance(out, Value) else []
     n_returned = len(order)
     _extend_order(recorder.created, set(order), order)
-    traced = Traced(out, inputs, names, order, n_returned)
+    traced = Traced(out, inputs, names, order, n_returned, _made_order(recorder.created, order))
     _refuse_captured(traced, recorder.created)
     return traced
+
+
+def _made_order(created: list[Value], nodes: list[Value]) -> list[Value]:
+    """The graph's operation nodes in the order they were made.
+
+    The trace records every node as it is made; a node it did not record
+    (none is known to exist) goes where it must, just before its first user,
+    so the list stays operands-first."""
+    placed: set[Value] = set()
+    made: list[Value] = []
+    for node in created + nodes:
+        if node in placed or node.is_leaf():
+            continue
+        stack = [(node, False)]
+        while stack:
+            v, ready = stack.pop()
+            if ready:
+                made.append(v)
+                continue
+            if v in placed:
+                continue
+            placed.add(v)
+            stack.append((v, True))
+            stack.extend((a, False) for a in reversed(v.parents)
+                         if a not in placed and not a.is_leaf())
+    return made

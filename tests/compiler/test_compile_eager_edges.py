@@ -6,6 +6,7 @@ a captured Value whose number eager and compiled would disagree on.
 The truth is the eager engine run example by example (``compile_reference``)
 or a derivative worked out by hand, never the compiler's own output."""
 import math
+import re
 import threading
 import warnings
 from decimal import Decimal
@@ -223,16 +224,21 @@ def test_gradients_summed_past_the_float_range_are_eager_s_inf_without_a_warning
     assert w.grad == want[2][0] == math.inf
 
 
-# -- a zero incoming gradient passes nothing --------------------------------------------------
+# -- a zero incoming gradient passes nothing, but 0 * inf is refused as eager refuses it --------
 
 @pytest.mark.parametrize("fn", [lambda x: x.sqrt() * 0.0, lambda x: x ** 0.5 * 0.0,
                                 lambda x: (x.sqrt() * 0.0).exp()])
-def test_a_zero_gradient_is_not_propagated_so_sqrt_at_zero_is_no_error(fn):
-    # d/dx of (0 * sqrt x) is 0 everywhere; sqrt'(0) is never evaluated.
+def test_a_zero_gradient_meeting_sqrt_at_zero_is_refused_as_eagerly(fn):
+    # d/dx of (0 * sqrt x) is 0 where x > 0: nothing passes; at x = 0 the
+    # zero gradient meets sqrt's infinite slope, which eager refuses too.
     f = autograd.compile(fn)
-    for x in ([0.0, 4.0], [4.0], [0.0]):           # the exact replay, and the batched pass
-        values, (dx,) = f.value_and_grad(x)
-        np.testing.assert_array_equal(dx, np.zeros(len(x)))
+    values, (dx,) = f.value_and_grad([4.0])
+    np.testing.assert_array_equal(dx, [0.0])
+    for x in ([0.0, 4.0], [0.0]):
+        with pytest.raises(ValueError, match=r"local derivative is not finite"):
+            eager(fn, [], x)
+        with pytest.raises(ValueError, match=r"local derivative is not finite.*\[batch example 0\]"):
+            f.value_and_grad(x)
 
 
 # -- tracing in one thread leaves every other thread alone ------------------------------------
@@ -287,3 +293,92 @@ def test_an_int_past_pythons_digit_limit_is_refused_by_size():
     with pytest.raises(OverflowError, match=r"^compile: input x\[0\] = an int of about 5,000 digits "
                                             r"is too large for a float"):
         autograd.compile(lambda x: x * 2.0)([10 ** 5000])
+
+
+# -- several failing examples: the one eager meets first (issue 19, item 11) ---------------
+
+def _eager_first_error(fn, *columns):
+    """Eager, example by example: the first example that raises, and its message."""
+    for b, xs in enumerate(zip(*columns)):
+        leaves = [Value(x) for x in xs]
+        try:
+            fn(*leaves).backward()
+        except ValueError as e:
+            return f"{e} [batch example {b}]"
+    return None
+
+
+@pytest.mark.parametrize("fn,columns", [
+    # example 0 fails at the sqrt, example 1 at the log: eager stops at example 0
+    (lambda x, y: x.log() + y.sqrt(), ([1.0, -1.0], [-1.0, 1.0])),
+    # one example, two failing ops: the log is made first, though the sqrt sits lower in the graph
+    (lambda x, y: (x * 2.0).log() + x.sqrt() + y, ([-1.0], [0.0])),
+    # an unreturned node made first fails before the returned one
+    (lambda x, y: (y.log(), x.sqrt())[1], ([-4.0, 1.0], [-1.0, 1.0])),
+    # example 0's backward fails (sqrt'(0)) before example 1's forward (log(-1))
+    (lambda x, y: x.sqrt() + y.log(), ([0.0, 1.0], [1.0, -1.0])),
+    # a dot's NaN in example 0, a domain error in example 1
+    (lambda x, y: autograd.dot([x, y], [1.0, 1.0]).exp() + (x + 2.0).log(),
+     ([math.inf, -5.0], [-math.inf, 0.0])),
+], ids=["two-examples", "two-ops-one-example", "unreturned-first", "backward-before-forward", "dot-nan"])
+def test_several_failing_examples_name_the_example_and_op_eager_meets_first(fn, columns):
+    want = _eager_first_error(fn, *columns)
+    assert want is not None
+    f = autograd.compile(fn)
+    with pytest.raises(ValueError) as info:
+        f.value_and_grad(*columns)
+    assert str(info.value) == want
+
+
+def test_the_forward_alone_names_the_first_example_whose_forward_fails():
+    fn = lambda x, y: x.sqrt() + y.log()          # noqa: E731
+    # example 0 only fails in backward (sqrt'(0)): the forward alone fails at example 1
+    with pytest.raises(ValueError, match=r"^log\(-1\.0\): input must be > 0 \[batch example 1\]$"):
+        autograd.compile(fn)([0.0, 1.0], [1.0, -1.0])
+
+
+def test_a_constant_takes_no_gradient_so_cannot_make_one_nan():
+    # By hand: d/dx of 10 * 1e308 * (2 x) is 2e309 = inf (eager's float
+    # arithmetic); the constant 2.0's share, inf * x = inf * 0, is NaN, but
+    # a constant has no gradient, so eager never forms it.
+    fn = lambda x: (x * 2.0) * 1e308 * 10.0      # noqa: E731
+    x = Value(0.0)
+    fn(x).backward()
+    assert x.grad == math.inf
+    got = autograd.compile(fn).value_and_grad([0.0, 1e-300])
+    want = eager(fn, [], [0.0, 1e-300])
+    assert got[0].tolist() == want[0].tolist() and got[1][0].tolist() == want[1][0].tolist() == [math.inf] * 2
+
+
+# -- masked arrays: a mask the compiler would drop is refused by name ----------------------
+
+@pytest.mark.parametrize("batch,where", [
+    (np.ma.array([1.0, 2.0, 3.0], mask=[False, True, False]), "x"),
+    (np.ma.array([1.0, 2.0]), "x"),                       # no element masked: still a masked array
+    (np.ma.masked, "x"),
+    ([1.0, np.ma.masked], "x[1]"),
+], ids=["masked", "nothing-masked", "the-masked-constant", "list-holding-it"])
+def test_a_masked_array_is_refused_not_read_without_its_mask(batch, where):
+    f = autograd.compile(lambda x: x * 2.0)
+    with pytest.raises(TypeError, match=rf"^compile: input {re.escape(where)} is a numpy masked "
+                                        r"(array|value).*\.filled\(") as info:
+        f(batch)
+    assert "mask" in str(info.value)
+
+
+def test_a_nan_made_inside_two_dot_groups_raises_as_eager():
+    # Each dot reads its inputs in another order, so the group runs through
+    # einsum, which flags no overflow: 10 * 1e308 - 10 * 1e308 is NaN inside it,
+    # unseen by numpy's error state.  Only the check on the returned values
+    # catches it; eager refuses the dot.  (The mutation that removed that check
+    # survived the whole suite.)
+    w1, w2 = Value(1e308), Value(1e308)
+    fn = lambda x, y: autograd.dot([x, y], [w1, w2]) + autograd.dot([y, x], [w1, Value(-1e308)])  # noqa: E731
+    with pytest.raises(ValueError, match=r"^dot\(10\.0, -10\.0, 1e\+308, 1e\+308\): result is NaN$"):
+        fn(Value(10.0), Value(-10.0))
+    f = autograd.compile(fn)
+    assert [type(s).__name__ for s in f.plan.steps][0] == "Dot" and f.plan.steps[0].weighted.lined is None
+    for call in (f, f.value_and_grad):
+        with pytest.raises(ValueError, match=r"^dot\(10\.0, -10\.0, 1e\+308, 1e\+308\): result is NaN "
+                                             r"\[batch example 1\]$"):
+            call([1.0, 10.0], [1.0, -10.0])

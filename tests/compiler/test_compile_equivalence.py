@@ -218,3 +218,19 @@ def test_leaky_relu_on_a_big_batch_with_exact_zeros():
     x[::7] = 0.0
     x[1::11] = -0.0
     assert_matches_eager(lambda x: (x * 3.0).leaky_relu(0.03) + x.relu() * x, [], x)
+
+
+# -- the kinks' conventions, compiled (issue 19: only the hardening folder caught them) ---
+
+@pytest.mark.parametrize("size", [3, 5000], ids=["small-batch", "big-batch"])   # slope's two code paths
+def test_compiled_relu_slope_at_zero_is_0_and_leaky_relu_slope_at_zero_is_1(size):
+    # The conventions (docs/neuron-gradient.md): relu'(0) = 0, leaky_relu'(0) = 1;
+    # away from 0 the slopes are 1 and 0 / alpha.  Checked on the batched pass
+    # itself: no input here sends the call to the exact replay.
+    x = np.resize([0.0, -0.0, 2.0, -3.0], size)
+    want_relu = np.resize([0.0, 0.0, 1.0, 0.0], size)
+    want_leaky = np.resize([1.0, 1.0, 1.0, 0.25], size)
+    for fn, want in ((lambda x: x.relu(), want_relu), (lambda x: x.leaky_relu(0.25), want_leaky),
+                     (lambda x: x.relu() + x.leaky_relu(0.25), want_relu + want_leaky)):
+        _, (dx,) = autograd.compile(fn).value_and_grad(x)
+        np.testing.assert_array_equal(dx, want)

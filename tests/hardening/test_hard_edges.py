@@ -53,9 +53,11 @@ EDGES = [
     E("div", (1.0, 0.0), error="division by zero"),
     E("div", (1.0, -0.0), error="division by zero"),
     E("div", (0.0, 0.0), error="division by zero"),
-    E("div", (1.0, TINY), value=INF, derivs=(INF, -INF)),
+    # 1 / 5e-324 overflows: the value is IEEE inf, but its derivatives (1/b, -out/b)
+    # would hide a finite truth, so they are refused (docs/engine.md, "Errors")
+    E("div", (1.0, TINY), value=INF, backward_error=NOT_FINITE),
     E("div", (1.0, INF), value=0.0, derivs=(0.0, 0.0)),
-    E("div", (HUGE, 0.1), value=INF, derivs=(10.0, -INF)),
+    E("div", (HUGE, 0.1), value=INF, backward_error=NOT_FINITE),
     E("div", (INF, INF), error=NAN_RESULT),
     E("neg", (INF,), value=-INF, derivs=(-1.0,)),
     E("neg", (0.0,), value=0.0, derivs=(-1.0,)),
@@ -104,7 +106,7 @@ EDGES = [
     E("log", (-0.0,), error="input must be > 0"),
     E("log", (-TINY,), error="input must be > 0"),
     E("log", (-INF,), error="input must be > 0"),
-    E("log", (TINY,), value=math.log(TINY), derivs=(INF,)),
+    E("log", (TINY,), value=math.log(TINY), backward_error=NOT_FINITE),   # 1/5e-324 overflows
     E("log", (HUGE,), value=math.log(HUGE), derivs=(1.0 / HUGE,)),
     E("log", (INF,), value=INF, derivs=(0.0,)),
     E("sqrt", (0.0,), value=0.0, backward_error=NOT_FINITE),
@@ -217,10 +219,6 @@ def test_edge(edge):
         assert _same(g.data, w), (g.data, w)
 
 
-# autograd.compile runs numpy's sum, not math.fsum: cancellation is not exact.
-COMPILE_DIFFERS = {"sum(1e+16, 1.0, -1e+16)"}
-
-
 @pytest.mark.parametrize("edge", EDGES, ids=Edge.id)
 def test_edge_through_compile(edge):
     import numpy as np
@@ -235,9 +233,6 @@ def test_edge_through_compile(edge):
         assert edge.name in str(info.value)
         return
     values, grads = f.value_and_grad(*batch)
-    if edge.id() in COMPILE_DIFFERS:
-        assert values[0] != edge.value   # documented in the README; fails if it ever changes
-        return
     assert _same(float(values[0]), edge.value), (values[0], edge.value)
     for g, w in zip(grads, edge.derivs):
         assert _same(float(g[0]), w), (g[0], w)

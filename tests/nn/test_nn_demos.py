@@ -36,7 +36,8 @@ def test_make_moons_is_seeded_and_noisy():
     assert 0.1 < np.std(a - clean) < 0.3
 
 
-@pytest.mark.parametrize("args", [{"n": 1}, {"n": 10.5}, {"noise": -0.1}, {"noise": float("nan")}])
+@pytest.mark.parametrize("args", [{"n": 1}, {"n": 10.5}, {"noise": -0.1}, {"noise": float("nan")},
+                                  {"noise": float("inf")}, {"noise": float("-inf")}])
 def test_make_moons_refuses_bad_arguments(args):
     with pytest.raises(ValueError, match="make_moons"):
         nn.make_moons(**args)

@@ -138,7 +138,7 @@ def test_foreign_files_are_refused(tmp_path, content):
     (lambda b: b.replace("w.1 ", "w.1  "), "expected 'name value'"),
     (lambda b: re.sub(r"\nb \S+", "\nb nan", b), "'b' is NaN"),
     (lambda b: b.replace("\nw.1 ", "\nw.0 "), "appears twice"),
-    (lambda b: b.replace("\nb ", "\nb x"), "is not a number"),
+    (lambda b: b.replace("\nb ", "\nb x"), r"parameter 'b' is 'x\S+', not a number"),
 ])
 def test_malformed_but_checksummed_files_are_refused(tmp_path, edit, match):
     n = Neuron(2, rng=0)
@@ -329,3 +329,158 @@ def test_save_into_a_missing_folder_names_the_folder_not_a_temporary_file(model,
     with pytest.raises(FileNotFoundError, match=r"no-such-folder' does not exist; create it first"):
         model.save(target)
     assert not (tmp_path / "no-such-folder").exists()
+
+
+# --- issue 19: what save writes over, what it cannot carry, canonical numbers ---
+
+def test_save_through_a_symlink_writes_its_target_and_keeps_the_link(model, tmp_path):
+    target = tmp_path / "real.txt"
+    Neuron(2, rng=0).save(target)
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    model.save(link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert bits(MLP(3, [5, 4, 1], activation="relu", rng=12).load(target)) == bits(model)
+    assert sorted(os.listdir(tmp_path)) == ["link.txt", "real.txt"]      # no temporary file left
+
+
+def test_save_through_a_dangling_symlink_creates_its_target(model, tmp_path):
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path / "new.txt")
+    model.save(link)
+    assert link.is_symlink() and (tmp_path / "new.txt").is_file()
+    assert bits(MLP(3, [5, 4, 1], activation="relu", rng=12).load(link)) == bits(model)
+
+
+def _fifo(path):
+    if not hasattr(os, "mkfifo"):
+        pytest.fail("this platform has no os.mkfifo; the refusal cannot be checked here")
+    os.mkfifo(path)
+    return path
+
+
+def _socket(path):
+    import socket
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(path))
+    sock.close()                  # the socket file stays in the folder
+    return path
+
+
+@pytest.mark.parametrize("make,kind", [
+    (lambda p: _fifo(p), "a FIFO"),
+    (lambda p: p.mkdir(), "a directory"),
+    (lambda p: _socket(p), "a socket"),
+], ids=["fifo", "directory", "socket"])
+@pytest.mark.parametrize("via_link", [False, True], ids=["direct", "symlink"])
+def test_save_refuses_to_replace_what_is_not_a_regular_file(model, tmp_path, make, kind, via_link):
+    import stat
+    thing = tmp_path / "thing"
+    make(thing)
+    path = thing
+    if via_link:
+        path = tmp_path / "link"
+        path.symlink_to(thing)
+    mode = os.lstat(thing).st_mode
+    with pytest.raises(ValueError, match=rf"save\('.*{path.name}'\): .*is {kind}, not a regular file"):
+        model.save(path)
+    assert os.lstat(thing).st_mode == mode                      # still a FIFO / a directory
+    assert stat.S_ISLNK(os.lstat(path).st_mode) == via_link
+    assert sorted(os.listdir(tmp_path)) == sorted({"thing", path.name})
+
+
+def test_save_keeps_the_permissions_of_the_file_it_replaces(model, saved):
+    os.chmod(saved, 0o600)
+    model.save(saved)
+    assert os.stat(saved).st_mode & 0o777 == 0o600
+
+
+class Custom(Neuron):
+    """A user's module with its own parameter names and description."""
+
+    def __init__(self, names, description="Custom()"):
+        super().__init__(len(names) - 1, rng=0)
+        self._names, self._description = names, description
+
+    def _own_parameters(self):
+        return list(zip(self._names, self._wb))
+
+    def _describe(self):
+        return self._description
+
+
+@pytest.mark.parametrize("names,description,match", [
+    (["w 0", "b"], "Custom()", r"parameter name 'w 0' contains a space"),
+    (["w\n0", "b"], "Custom()", r"parameter name 'w\\n0' contains a line break"),
+    (["w\r", "b"], "Custom()", r"parameter name 'w\\r' contains a line break"),
+    (["w\udc80", "b"], "Custom()", r"parameter name 'w\\udc80' is not valid UTF-8 text"),
+    (["w", "w"], "Custom()", r"parameter name 'w' appears twice"),
+    (["w", "b"], "Custom(\nsize=2)", r"model description 'Custom\(\\nsize=2\)' contains a line break"),
+    (["w", "b"], "Custom(\x85)", None),                     # not a line break for the format: fine
+])
+def test_what_the_file_cannot_carry_is_refused_at_save_naming_it(tmp_path, names, description, match):
+    m = Custom(names, description)
+    path = tmp_path / "m.txt"
+    if match is None:
+        m.save(path)
+        assert bits(Custom(names, description).load(path)) == bits(m)
+        return
+    with pytest.raises(ValueError, match=rf"^save\('.*m\.txt'\): {match}") as info:
+        m.save(path)
+    assert "cannot" in str(info.value)
+    assert not path.exists() and os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("data,match", [
+    (math.nan, r"parameter 'w\.1' is NaN"),
+    ("0.5", r"parameter 'w\.1' must be a real number, got str"),
+])
+def test_a_parameter_the_file_cannot_hold_is_refused_at_save(tmp_path, data, match):
+    n = Neuron(2, rng=0)
+    n.w[1].data = data
+    with pytest.raises((ValueError, TypeError), match=rf"^save\('.*n\.txt'\): {match}"):
+        n.save(tmp_path / "n.txt")
+    assert os.listdir(tmp_path) == []
+
+
+def test_numpy_scalars_in_data_are_saved_as_floats(tmp_path):
+    n = Neuron(2, rng=0)
+    n.w[0].data, n.w[1].data, n.b.data = np.float32(0.5), np.float64(0.25), 3
+    n.save(tmp_path / "n.txt")
+    assert (tmp_path / "n.txt").read_text().splitlines()[3:6] == ["w.0 0.5", "w.1 0.25", "b 3.0"]
+
+
+@pytest.mark.parametrize("text", ["+0.5", "1_0.5", "\u0661.\u0665", "0.50", "5e-1", ".5", "0.5e0",
+                                  "Infinity", "INF", "+inf", "-0", "1E+22", "0x1p-1"])
+def test_a_number_not_written_as_save_writes_it_is_refused(tmp_path, text):
+    # float() reads each of these (or refuses it); none is repr of a float, so
+    # save never wrote it: the file was made or edited by something else.
+    path = tmp_path / "n.txt"
+    Neuron(2, rng=0).save(path)
+    rewrite(path, lambda body: re.sub(r"\nw\.1 \S+", f"\nw.1 {text}", body))
+    assert_refused_unchanged(Neuron(2, rng=1), path, r"line 5: parameter 'w\.1'")
+
+
+def test_a_number_below_the_float_range_is_refused_not_read_as_zero(tmp_path):
+    path = tmp_path / "n.txt"
+    Neuron(2, rng=0).save(path)
+    rewrite(path, lambda body: re.sub(r"\nw\.1 \S+", "\nw.1 1e-400", body))
+    assert_refused_unchanged(Neuron(2, rng=1), path,
+                             r"line 5: parameter 'w\.1' is '1e-400', too small for a float .*0\.0")
+
+
+@pytest.mark.parametrize("count", ["+3", "03", "3_0", "\u0663", " 3"])
+def test_a_count_not_written_as_save_writes_it_is_refused(tmp_path, count):
+    path = tmp_path / "n.txt"
+    Neuron(2, rng=0).save(path)
+    rewrite(path, lambda body: body.replace("count 3", f"count {count}"))
+    assert_refused_unchanged(Neuron(2, rng=1), path, "malformed count line")
+
+
+@pytest.mark.parametrize("value", [2, -7, 0, 2 ** 53])
+def test_an_integer_written_by_an_earlier_save_still_loads(tmp_path, value):
+    # Before floats were enforced, `w.data = 2` saved as 'w.0 2'; exact ints stay readable.
+    path = tmp_path / "n.txt"
+    Neuron(2, rng=0).save(path)
+    rewrite(path, lambda body: re.sub(r"\nw\.1 \S+", f"\nw.1 {value}", body))
+    assert Neuron(2, rng=1).load(path).w[1].data == float(value)

@@ -222,3 +222,23 @@ def test_forward_under_no_grad_builds_no_graph():
     with autograd.no_grad():
         out = model([0.5, 0.5])
     assert out.is_leaf()
+
+
+# --- issue 19: the leaky-ReLU default, tested directly --------------------------
+
+@pytest.mark.parametrize("make,first", [
+    (lambda: Neuron(2, rng=0), lambda m: m),
+    (lambda: Layer(2, 1, rng=0), lambda m: m.neurons[0]),
+    (lambda: MLP(2, [1, 1], rng=0), lambda m: m.layers[0].neurons[0]),   # its hidden layer
+], ids=["Neuron", "Layer", "MLP"])
+def test_the_default_activation_is_leaky_relu_with_alpha_one_hundredth(make, first):
+    # By hand: w = (1, 1), b = 0, x = (-2, -1): z = -3, a = 0.01 * -3 = -0.03,
+    # and da/dz = 0.01, so dJ/dw = 0.01 * x and dJ/db = 0.01.  (The MLP's
+    # linear output layer, w = 1 and b = 0, passes a on unchanged.)
+    model = make()
+    set_params(model, [1.0, 1.0, 0.0] + ([1.0, 0.0] if isinstance(model, MLP) else []))
+    out = model([-2.0, -1.0])
+    out = out[0] if isinstance(out, list) else out
+    assert out.data == pytest.approx(-0.03, rel=1e-15)
+    out.backward()
+    assert [p.grad for p in first(model).parameters()] == pytest.approx([-0.02, -0.01, 0.01], rel=1e-15)

@@ -113,3 +113,47 @@ def test_losses_accept_floats_and_single_values():
 def test_bad_loss_inputs_are_clear_errors(call, err, match):
     with pytest.raises(err, match=match):
         call()
+
+
+# --- issue 19: infinite scores, number scores ----------------------------------
+
+@pytest.mark.parametrize("s,t,loss,slope", [
+    # By hand: the loss is -t log sigmoid(s) - (1 - t) log(1 - sigmoid(s)), its
+    # slope sigmoid(s) - t; sigmoid(+inf) = 1 and sigmoid(-inf) = 0.
+    (math.inf, 1.0, 0.0, 0.0),          # the score agrees with the target: nothing to learn
+    (-math.inf, 0.0, 0.0, 0.0),
+    (math.inf, 0.0, math.inf, 1.0),     # -log(1 - 1): the loss itself is infinite
+    (-math.inf, 1.0, math.inf, -1.0),   # -log(0)
+    (math.inf, 0.25, math.inf, 0.75),
+    (-math.inf, 0.75, math.inf, -0.75),
+])
+def test_bce_with_logits_at_infinite_scores_is_the_exact_limit(s, t, loss, slope):
+    v = Value(s)
+    out = nn.binary_cross_entropy_with_logits([v], [t])
+    assert out.data == loss
+    out.backward()
+    assert v.grad == slope
+    assert nn.binary_cross_entropy_with_logits([s], [t]).data == loss     # a number score too
+
+
+def test_bce_with_logits_is_finite_for_every_finite_score():
+    # The docstring's promise: huge but finite scores, each target, a finite loss
+    # equal to the naive formula's limit (t * softplus(-s) + (1 - t) * softplus(s)).
+    for s in (1e308, -1e308, 710.0, -710.0, 5e-324):
+        for t in (0.0, 0.5, 1.0):
+            v = Value(s)
+            out = nn.binary_cross_entropy_with_logits([v], [t])
+            assert math.isfinite(out.data), (s, t, out.data)
+            out.backward()
+            sig = 1.0 if s > 40 else (0.0 if s < -40 else 0.5)
+            assert v.grad == pytest.approx(sig - t, abs=1e-15), (s, t)
+
+
+@pytest.mark.parametrize("scores,labels,expect", [
+    ([0.5], [-1], 1.5),                     # relu(1 - (-1)(0.5)): the label counts
+    ([0.5], [1], 0.5),
+    ([-2.0, 3.0], [-1, -1], (0.0 + 4.0) / 2),
+    ([Value(0.5), -0.5], [-1, 1], (1.5 + 1.5) / 2),   # a Value and a number side by side
+])
+def test_hinge_with_number_scores_uses_the_label(scores, labels, expect):
+    assert nn.hinge(scores, labels).data == expect

@@ -3,7 +3,9 @@ recorded; bad hyperparameters and parameter lists refused at construction."""
 import math
 import re
 import struct
+import warnings
 
+import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -270,3 +272,67 @@ def test_adams_first_step_moves_by_lr_whatever_the_gradients_size(g):
     w.grad = g
     opt.step()
     assert w.data == pytest.approx(-0.01 * math.copysign(1.0, g), rel=2e-5)
+
+
+# --- issue 19: numpy scalars in .grad, Adam's bias correction ----------------------
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize("grad", [np.float32(0.1), np.float16(0.1), np.float64(0.1), np.longdouble(0.1)],
+                         ids=["float32", "float16", "float64", "longdouble"])
+def test_a_numpy_gradient_updates_data_in_python_floats(path, grad):
+    # The same step with the gradient's value as a Python float is the truth:
+    # float32 arithmetic would round every step to 24 bits and leak the type
+    # into .data (and from there into the graph and the saved file).
+    p, q = Value(1.0), Value(1.0)
+    opt, ref = PATHS[path]([p]), PATHS[path]([q])
+    for _ in range(2):
+        p.grad, q.grad = grad, float(grad)
+        opt.step()
+        ref.step()
+        assert type(p.data) is float and p.data == q.data
+
+
+@pytest.mark.parametrize("grad", [np.float64(1e200), np.float32(3e38), np.float64(-1e300)])
+def test_adam_lets_no_numpy_warning_escape(grad):
+    # A numpy scalar gradient squared overflows with a RuntimeWarning in numpy's
+    # arithmetic; in floats the step is taken or refused as for a float.
+    p = Value(1.0)
+    opt = Adam([p], lr=0.1)
+    p.grad = grad
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            opt.step()
+        except ValueError as e:
+            assert "second moment" in str(e) and p.data == 1.0
+        else:
+            assert type(p.data) is float and p.data == pytest.approx(0.9, rel=1e-6)
+
+
+def test_adams_first_step_by_hand_shows_both_bias_corrections():
+    # lr 1, betas (0.5, 0.75), eps 0.5, g = 2:  m = 0.5 * 2 = 1,  v = 0.25 * 4 = 1;
+    # m^ = 1 / (1 - 0.5) = 2,  v^ = 1 / (1 - 0.75) = 4;  step = 2 / (sqrt(4) + 0.5) = 0.8.
+    # Without the corrections it would be 1 / (1 + 0.5); with only one, 2 / 1.5 or 1 / 2.5.
+    p = Value(0.0)
+    opt = Adam([p], lr=1.0, betas=(0.5, 0.75), eps=0.5)
+    p.grad = 2.0
+    opt.step()
+    assert p.data == -0.8
+    # Step 2, g = 2 again: m = 0.5 + 1 = 1.5, v = 0.75 + 1 = 1.75; m^ = 1.5 / 0.75 = 2,
+    # v^ = 1.75 / 0.4375 = 4: the same step again, 0.8.
+    opt.step()
+    assert p.data == pytest.approx(-1.6, rel=1e-15)
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize("grad", [np.float64(math.inf), np.float32(-math.inf), np.float64(math.nan)],
+                         ids=["inf64", "-inf32", "nan64"])
+def test_a_non_finite_numpy_gradient_is_refused_without_a_warning(path, grad):
+    p = Value(1.0)
+    opt = PATHS[path]([p])
+    p.grad = grad
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"params\[0\]\.grad is"):
+            opt.step()
+    assert p.data == 1.0

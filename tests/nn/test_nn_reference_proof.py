@@ -248,3 +248,19 @@ def test_the_yardstick_catches_a_small_wrong_term():
     assert not np.all(np.abs(dw - dw_ref) <= REL * scale_w)
     dw, db, _, _ = engine_gradients(ref, X[1:], y[1:])
     assert not abs(db - db_ref) <= REL * scale_b
+
+
+def test_the_reference_bias_gradient_against_one_worked_by_hand():
+    # w = (2, -1), b = 0.5; rows x and targets y:
+    #   (1, 1)    y = 1:  z = 1.5,   a = 1.5,     e = 0.5,    slope 1     -> delta 0.5
+    #   (0, 3)    y = 0:  z = -2.5,  a = -0.025,  e = -0.025, slope 0.01  -> delta -0.00025
+    #   (1, 0)    y = 4:  z = 2.5,   a = 2.5,     e = -1.5,   slope 1     -> delta -1.5
+    #   (0.25, 1) y = 2:  z = 0,     a = 0,       e = -2,     slope 1 (the convention at 0) -> delta -2
+    # dJ/db = sum(delta) = -3.00025;  dJ/dw = sum(delta * x) = (-1.5, -1.50075)
+    ref = NumpyNeuron((4, 2), rng=0)
+    ref.w, ref.b = np.array([2.0, -1.0]), 0.5
+    X = np.array([[1.0, 1.0], [0.0, 3.0], [1.0, 0.0], [0.25, 1.0]])
+    y = np.array([1.0, 0.0, 4.0, 2.0])
+    dw, db = ref.gradients(y, X)
+    assert float(db) == pytest.approx(-3.00025, rel=1e-15)
+    assert dw.tolist() == pytest.approx([-1.5, -1.50075], rel=1e-15)
