@@ -37,6 +37,13 @@ from .explanation import explain  # noqa: E402
 from .functional import GradcheckError, enable_grad, grad, gradcheck, no_grad  # noqa: E402
 from .primitives import PRIMITIVES, Primitive, register  # noqa: E402
 
+# A plain graphviz.Digraph (the micrograd lecture's own picture code) renders
+# with graphviz-pure where Graphviz's dot is missing; graphviz itself is not
+# imported here (docs/pictures.md, "The lecture's own picture code").
+from .viz import graphviz_fallback as _graphviz_fallback  # noqa: E402
+
+_graphviz_fallback.install()
+
 __all__ = [
     "Value", "grad", "no_grad", "enable_grad", "gradcheck", "GradcheckError",
     "sum", "dot", "apply", "is_grad_enabled", "topological_order", "explain",

@@ -1,31 +1,293 @@
 """``python -m benchmarks.pictures``: the sizes and timings docs/pictures.md quotes.
 
-* how far any node moves between the frames of one ``backward_frames`` call
-  (the tanh example of demos.backprop), per renderer;
-* the size of ``draw_dot(loss, module=model)`` for a 100-example two-moons
-  loss (``nn.MLP(2, [16, 16, 1])``, mean hinge and mean squared error), and
-  how long drawing and rendering it take;
-* building the stepper's frames: one renderer run per frame against one run
-  for all of them (a ratio, measured side by side in this run);
-* a 999-value chain: ``draw_dot``, then rendering it with each renderer;
-  ``to_text`` and the size guard on a 100,001-value chain.
+1. **Growth**: every picture and text view timed (CPU time) on graphs of 1,000 to
+   100,000 nodes (a ``+`` chain, a wide ``sum``, a chain that reuses one
+   input, and an MLP's loss over a batch), with the **per-node time ratio**:
+   seconds per node at the largest size over seconds per node at 1,000.  A
+   view linear in the graph's size has a ratio near 1; a quadratic one
+   grows with the size (100 at 100,000).  The views: ``draw_dot`` with its
+   size guard (a refusal, or the batch / module view), ``draw_dot`` of the
+   whole graph (DOT source only), the size estimate, ``to_text``,
+   ``find_batch``, the module grouping (``module=model``), the first two
+   frames of ``backward_frames``, and ``stepper`` with the renderer replaced
+   by a stand-in (a renderer's own layout time is not chaingrad's).  A run
+   past ``--cap`` seconds is stopped and shown as ``>cap``; a size whose
+   linear prediction passes the cap is skipped.
+2. **The lecture's loss**: ``stepper`` on the micrograd lecture's 4-example
+   ``MLP(3, [4, 4, 1])`` loss, with each renderer: seconds and page size.
+3. The earlier figures: how far any node moves between frames, and the
+   100-example moons loss drawn with ``module=model``.
 
-It uses only ``draw_dot``, ``backward_frames`` and ``render``, so the same
-command measures an older checkout too (run it with that checkout first on
-PYTHONPATH).  Renderers that are not installed are skipped.
+It uses only public names that older checkouts have too, so the same command
+measures an older checkout (run it with that checkout first on PYTHONPATH).
+
+    python -m benchmarks.pictures                    # everything
+    python -m benchmarks.pictures --sizes 1000,10000 --cap 20 --only growth
 """
+from __future__ import annotations
+
+import argparse
+import gc
+import html
 import re
+import signal
 import sys
 import time
 import xml.etree.ElementTree as ET
 
 import autograd
 import nn
-from autograd import Value, backward_frames, draw_dot, render
+from autograd import Value, backward_frames, draw_dot, render, to_text, topological_order
 from autograd.viz.rendering import RendererNotFound, find_renderer
 
 _SVG = "{http://www.w3.org/2000/svg}"
+SIZES = (1_000, 3_000, 10_000, 30_000, 100_000)
 
+
+# ---- the graphs ----------------------------------------------------------------
+
+def plus_chain(n):
+    """``y = y + 1.0``, n - 1 times: the issue's chain."""
+    y = Value(0.5, label="x")
+    for _ in range(n - 1):
+        y = y + 1.0
+    return y, None
+
+
+def wide_sum(n):
+    """One ``autograd.sum`` over n - 1 leaves."""
+    return autograd.sum([Value(float(i % 7), label=f"x{i}") for i in range(n - 1)]), None
+
+
+def reuse_chain(n):
+    """``y = y * x + x`` with one x: every level uses x, so its arrows are long."""
+    x = Value(0.999, label="x")
+    y = x
+    for _ in range((n - 1) // 2):
+        y = y * x + x
+    return y, None
+
+
+LECTURE_XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+LECTURE_YS = [1.0, -1.0, -1.0, 1.0]
+
+
+def lecture_loss(examples=4):
+    """The micrograd lecture's loss: ``MLP(3, [4, 4, 1])`` with tanh, its four
+    examples (repeated to make more), summed with Python's ``sum``."""
+    model = nn.MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh", rng=0)
+    xs = [LECTURE_XS[k % 4] for k in range(examples)]
+    ys = [LECTURE_YS[k % 4] for k in range(examples)]
+    ypred = [model(x) for x in xs]
+    loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))
+    return loss, model
+
+
+def mlp_loss(n):
+    """The lecture's loss over as many examples as make about n nodes."""
+    per, fixed = 20, 41             # nodes per example; parameters
+    return lecture_loss(max(1, (n - fixed) // per))
+
+
+GRAPHS = {"+ chain": plus_chain, "wide sum": wide_sum, "reuse chain": reuse_chain,
+          "MLP loss": mlp_loss}
+
+
+# ---- the views -----------------------------------------------------------------
+
+def _stand_in(graphs, renderer=None):
+    # One "SVG" per graph, as large as its DOT source: the stepper's own work
+    # on the renderer's output is kept, the renderer's layout time is not.
+    return ['<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><text>'
+            + html.escape(g.source) + "</text></svg>" for g in graphs]
+
+
+GUARD = 500     # max_nodes for the guarded draw_dot: every size is over it
+
+
+def v_guard(root, model, n):
+    try:
+        draw_dot(root, max_nodes=GUARD)     # a refusal, or a smaller view
+    except ValueError:
+        pass                        # the refusal is what is timed
+
+
+def v_whole(root, model, n):
+    draw_dot(root, max_nodes=n + 10, max_size=None, batch=False)
+
+
+_PICTURE: dict = {}     # the whole picture whose size v_estimate estimates
+
+
+def v_estimate(root, model, n):
+    from autograd.viz.sizes import estimate
+    return estimate(_PICTURE["pic"]._shape, "LR")
+
+
+def _prepare_estimate(root, model, n):
+    _PICTURE["pic"] = draw_dot(root, max_nodes=n + 10, max_size=None, batch=False)
+
+
+def v_text(root, model, n):
+    to_text(root)
+
+
+def v_batch(root, model, n):
+    from autograd.viz.batch import find_batch
+    find_batch(topological_order(root))
+
+
+NA = "not applicable"
+
+
+def v_module(root, model, n):
+    if model is None:
+        return NA
+    try:
+        draw_dot(root, module=model, batch=False)
+    except ValueError:
+        pass
+
+
+def v_frames(root, model, n):
+    it = iter(backward_frames(root, max_nodes=n + 10))
+    next(it)
+    next(it)
+
+
+def v_stepper(root, model, n):
+    from autograd.viz import stepping
+    real = stepping.render_many
+    stepping.render_many = _stand_in
+    try:
+        autograd.stepper(root, max_nodes=n + 10)
+    finally:
+        stepping.render_many = real
+
+
+VIEWS = {"draw_dot, size guard": v_guard, "draw_dot, whole graph": v_whole,
+         "size estimate": v_estimate, "to_text": v_text, "find_batch": v_batch,
+         "module grouping": v_module, "backward_frames, 2 frames": v_frames,
+         "stepper (renderer stand-in)": v_stepper}
+PREPARE = {"size estimate": _prepare_estimate}
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Stopped()
+
+
+def timed(view, root, model, n, cap, clock=time.process_time):
+    """CPU seconds for one run of ``view`` (None: not applicable), or
+    ``float('inf')`` when it passed ``cap`` seconds of wall time and was
+    stopped.  CPU time, because on a shared machine the wall time mostly
+    measures the other jobs; the views run no other process."""
+    gc.collect()
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, cap)
+    t = clock()
+    try:
+        if view(root, model, n) is NA:
+            return None
+        return clock() - t
+    except _Stopped:
+        return float("inf")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def growth(sizes=SIZES, cap=60.0, views=None, graphs=None, out=print):
+    """Time every view on every graph at each size; prints a table per graph
+    and returns ``{(graph, view): {size: seconds}}``."""
+    results = {}
+    for gname, make in GRAPHS.items():
+        if graphs and gname not in graphs:
+            continue
+        out(f"\n{gname}: CPU seconds per view (per-node ratio = s/node at the largest size "
+            f"/ s/node at {sizes[0]:,})")
+        out(f"  {'view':30}" + "".join(f"{n:>10,}" for n in sizes) + "     ratio")
+        built: dict = {}
+        counts: dict = {}   # size asked for -> nodes the graph really has
+        for vname, view in VIEWS.items():
+            if views and vname not in views:
+                continue
+            row = {}
+            last = None
+            for n in sizes:
+                if last is not None and (row[last] == float("inf")
+                                         or row[last] * n / last > cap):
+                    row[n] = None       # skipped: the linear prediction passes the cap
+                    continue
+                if n not in built:
+                    built.clear()       # one graph in memory at a time
+                    root, model = make(n)
+                    root.backward()
+                    built[n] = root, model, len(topological_order(root))
+                root, model, count = built[n]
+                counts[n] = count
+                if vname in PREPARE:
+                    PREPARE[vname](root, model, count)
+                row[n] = timed(view, root, model, count, cap)
+                if row[n] is None:
+                    break
+                last = n
+            if all(v is None for v in row.values()):
+                continue
+            results[(gname, vname)] = row
+            out(f"  {vname:30}" + "".join(_cell(row.get(n), cap) for n in sizes)
+                + f"{_ratio(row, sizes, counts)}")
+    return results
+
+
+def _cell(t, cap):
+    if t is None:
+        return f"{'-':>10}"
+    if t == float("inf"):
+        return f"{'>' + format(cap, 'g') + ' s':>10}"
+    return f"{t:>9.3f}s" if t < 10 else f"{t:>9.1f}s"
+
+
+def per_node_ratio(row, counts=None):
+    """(s/node at the largest finite size) / (s/node at the smallest), and
+    that size; ``counts`` maps a size to the graph's real node count."""
+    counts = counts or {}
+    done = [(n, t) for n, t in row.items() if t is not None and t != float("inf")]
+    if len(done) < 2:
+        return None, None
+    (n0, t0), (n1, t1) = done[0], done[-1]
+    c0, c1 = counts.get(n0, n0), counts.get(n1, n1)
+    return (t1 / c1) / (t0 / c0) if t0 > 0 else None, n1
+
+
+def _ratio(row, sizes, counts):
+    r, n1 = per_node_ratio(row, counts)
+    stopped = any(t == float("inf") for t in row.values())
+    text = "" if r is None else f"{r:>8.2f}" + ("" if n1 == sizes[-1] else f" (to {n1:,})")
+    return text + ("  stopped past the cap" if stopped else "")
+
+
+# ---- the lecture's loss in the stepper -------------------------------------------
+
+def lecture_stepper(renderers, out=print):
+    loss, model = lecture_loss()
+    out(f"\nthe lecture's loss: {len(topological_order(loss))} nodes")
+    for r in renderers:
+        t = time.perf_counter()
+        try:
+            s = autograd.stepper(loss, renderer=r, max_nodes=1000)
+        except TypeError:
+            s = autograd.stepper(loss, renderer=r)
+        seconds = time.perf_counter() - t
+        page = s.html()
+        out(f"{r}: stepper on the lecture's loss: {seconds:.2f} s, "
+            f"{len(page.encode()) / 1e6:.2f} MB inline, {len(s)} frames")
+
+
+# ---- the earlier figures -------------------------------------------------------------
 
 def _centres(svg):
     """{node title: centre of its shapes' bounding box}."""
@@ -89,54 +351,17 @@ def batch_picture(kind, renderer):
     return (float(w), float(h)), t1 - t0, t2 - t1
 
 
-def frames_timing(renderer, repeats=5):
-    """Median seconds to render the tanh example's frames, plain and
-    highlighted: one renderer run per frame, and one run for all."""
-    from autograd.viz.rendering import render_many
-    root = tanh_example()
-    x = root.parents[1].parents[0]
-    frames = list(backward_frames(root)) + list(backward_frames(root, highlight=x))
-    each, once = [], []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        for f in frames:
-            render(f, "svg", renderer)
-        each.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        render_many(frames, renderer)
-        once.append(time.perf_counter() - t)
-    return len(frames), sorted(each)[repeats // 2], sorted(once)[repeats // 2]
-
-
-def chains(renderers):
-    from autograd import to_text
-    y = Value(0.5)
-    for _ in range(499):
-        y = (y * 1.0001).tanh()
-    y.backward()
-    t = time.perf_counter()
-    pic = draw_dot(y)
-    print(f"999-value chain: draw_dot {time.perf_counter() - t:.2f} s, "
-          f"{len(pic.source.encode()) / 1024:.0f} KiB of DOT")
-    for r in renderers:
-        t = time.perf_counter()
-        render(pic, "svg", r)
-        print(f"{r}: rendering it to SVG {time.perf_counter() - t:.2f} s")
-    big = Value(0.5)
-    for _ in range(100_000):
-        big = big * 1.0
-    t = time.perf_counter()
-    text = to_text(big)
-    print(f"100,001-value chain: to_text {time.perf_counter() - t:.2f} s, "
-          f"{len(text) / 1e6:.1f} MB")
-    t = time.perf_counter()
-    try:
-        draw_dot(big)
-    except ValueError:
-        print(f"100,001-value chain: draw_dot refuses in {time.perf_counter() - t:.2f} s")
-
-
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.pictures",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                        help="graph sizes in nodes, comma-separated (default: %(default)s)")
+    parser.add_argument("--cap", type=float, default=60.0,
+                        help="seconds after which one run is stopped (default: %(default)s)")
+    parser.add_argument("--only", choices=("growth", "lecture", "earlier"), action="append",
+                        help="run only these parts (repeatable)")
+    args = parser.parse_args(argv)
+    parts = set(args.only or ("growth", "lecture", "earlier"))
     print(f"chaingrad at {autograd.__file__}")
     renderers = []
     for name in ("dot", "graphviz-pure"):
@@ -145,21 +370,22 @@ def main():
             renderers.append(name)
         except RendererNotFound:
             print(f"{name}: not installed, skipped")
-    for r in renderers:
-        d, where = displacement(r)
-        print(f"{r}: frames of the tanh example: largest node move {d:.1f} pt"
-              + (f" ({where})" if where else ""))
-    for r in renderers:
-        for kind in ("hinge", "mse"):
-            (w, h), draw_s, render_s = batch_picture(kind, r)
-            print(f"{r}: 100-example moons {kind} loss, module=model: {w:.0f} x {h:.0f} pt "
-                  f"(draw_dot {draw_s:.2f} s, render {render_s:.2f} s)")
-    if hasattr(autograd, "stepper"):
+    if "growth" in parts:
+        sizes = tuple(int(s) for s in args.sizes.split(","))
+        growth(sizes, args.cap)
+    if "lecture" in parts:
+        lecture_stepper(renderers)
+    if "earlier" in parts:
+        print()
         for r in renderers:
-            n, each, once = frames_timing(r)
-            print(f"{r}: {n} frames: one run per frame {each * 1000:.0f} ms, one run for all "
-                  f"{once * 1000:.0f} ms ({each / once:.1f}x)")
-    chains(renderers)
+            d, where = displacement(r)
+            print(f"{r}: frames of the tanh example: largest node move {d:.1f} pt"
+                  + (f" ({where})" if where else ""))
+        for r in renderers:
+            for kind in ("hinge", "mse"):
+                (w, h), draw_s, render_s = batch_picture(kind, r)
+                print(f"{r}: 100-example moons {kind} loss, module=model: {w:.0f} x {h:.0f} pt "
+                      f"(draw_dot {draw_s:.2f} s, render {render_s:.2f} s)")
     return 0
 
 

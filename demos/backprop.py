@@ -4,11 +4,11 @@
     python -m demos.backprop --out DIR --renderer graphviz-pure
 
 Two graphs: a small expression, and one leaky-ReLU neuron with a squared-error
-loss.  Each is an ``autograd.stepper``: every frame of ``backward_frames``,
-the root's gradient set to 1, then each operation in the order
-``Value.backward`` processes it, passing grad × local derivative to its
-operands.  Previous/next buttons or the arrow keys step through; a checkbox
-highlights the paths from one input to the output.  In a notebook,
+loss.  Each is an ``autograd.stepper``: the root's gradient set to 1, then
+each operation in the order ``Value.backward`` processes it, passing grad ×
+local derivative to its operands, with a caption in the graph's own names
+and a legend.  Previous/next buttons or the arrow keys step through; a
+checkbox highlights the paths from one input to the output.  In a notebook,
 ``autograd.stepper(root, highlight=x)`` shows the same thing inline.
 """
 import argparse
@@ -53,11 +53,10 @@ EXAMPLES = [
 
 KEY = (
     "Each box is a value: its number #i, label, data and the gradient accumulated "
-    "so far. Blue means a positive gradient, orange a negative one; deeper colour, "
-    "larger |gradient|. Each oval is an operation; the number on an arrow into it is "
-    "the local derivative of its output with respect to that operand. In each step "
-    "the yellow operation passes its gradient times each local derivative to its "
-    "operands (the orange arrows), and they add it to theirs: the chain rule.")
+    "so far. Each oval is an operation; the number on an arrow into it is the local "
+    "derivative of its output with respect to that operand. In each step the yellow "
+    "operation passes its gradient times each local derivative to its operands, and "
+    "they add it to theirs: the chain rule. Each stepper's legend has the details.")
 
 
 def write(out_dir="out", renderer=None):

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..engine import Value
-from .graph import is_value
+from .graph import has_derivs, is_value, operands
 
 __all__ = ["Batch", "find_batch"]
 
@@ -63,37 +63,53 @@ def _ancestors(starts, stop=()):
         if v in seen:
             continue
         seen.add(v)
-        todo.extend(a for a in v.parents if a not in seen and a not in stop)
+        todo.extend(a for a in operands(v) if a not in seen and a not in stop)
     return seen
 
 
-def _terms(v, uses):
+def _is(v, name):
+    prim = v._prim
+    return prim is not None and prim.name == name and has_derivs(v)
+
+
+def _chains(order, uses):
+    """``{add node: (chain nodes below it, Value terms of the whole chain)}``
+    for every ``+`` whose first operand is a ``+`` used only by it: counts
+    only, computed once, operands first, so finding a sum costs time linear
+    in the graph (walking each chain from every node of it was quadratic)."""
+    below: dict = {}
+    for v in order:
+        if not _is(v, "add"):
+            continue
+        args = v._args
+        first = args[0]
+        extra = sum(1 for a in args[1:] if is_value(a))
+        if is_value(first) and _is(first, "add") and uses.get(first, 0) == 1:
+            depth, count = below.get(first, (0, sum(1 for a in first._args if is_value(a))))
+            below[v] = (depth + 1, count + extra)
+        else:
+            below[v] = (0, sum(1 for a in args if is_value(a)))
+    return below
+
+
+def _terms(v, chains):
     """``(terms, chain)`` if ``v`` is a sum (one ``sum`` node, or the top of a
     chain of ``+`` each used once by the next), else ``None``."""
-    prim = v._prim
-    if prim is None:
-        return None
-    if prim.name == "sum":
-        terms = list(v.parents)
+    if _is(v, "sum"):
+        terms = operands(v)
         return (terms, []) if len(terms) >= 2 else None
-    if prim.name != "add":
+    depth, count = chains.get(v, (0, 0))
+    if depth == 0 or count < 3:
         return None
     below = []          # the chain's nodes under v, top down
     cur = v
-    while True:
-        first = cur._args[0]
-        if is_value(first) and first._prim is not None and first._prim.name == "add" \
-                and uses.get(first, 0) == 1:
-            below.append(first)
-            cur = first
-        else:
-            break
-    if not below:
-        return None
+    for _ in range(depth):
+        cur = cur._args[0]
+        below.append(cur)
     terms = [a for a in cur._args if is_value(a)]
     for node in reversed([v, *below[:-1]]):     # bottom up: each adds its second operand
         terms += [a for a in node._args[1:] if is_value(a)]
-    return (terms, below) if len(terms) >= 3 else None
+    return terms, below
 
 
 def find_batch(order: list) -> Batch | None:
@@ -110,14 +126,15 @@ def find_batch(order: list) -> Batch | None:
         return None
     uses: dict = {}
     for v in order:
-        for a in v.parents:
+        for a in operands(v):
             uses[a] = uses.get(a, 0) + 1
+    chains = _chains(order, uses)
     # Nearest the root first: the loss's sum sits right under the root.
     seen = {order[-1]}
     queue = [order[-1]]
     tried = 0
     for v in queue:
-        found = _terms(v, uses)
+        found = _terms(v, chains)
         if found is not None:
             tried += 1
             terms, chain = found
@@ -128,7 +145,7 @@ def find_batch(order: list) -> Batch | None:
                 return Batch(v, terms, chain, removed)
             if tried >= _CANDIDATES:
                 return None
-        for a in v.parents:
+        for a in operands(v):
             if a not in seen:
                 seen.add(a)
                 queue.append(a)

@@ -44,7 +44,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import Value
-from .graph import is_value
+from .graph import is_value, operands
 
 __all__ = ["assign_clusters", "collapse_groups", "param_labels"]
 
@@ -130,12 +130,14 @@ def assign_clusters(order: list[Value], module: Any
         prim = v._prim
         if prim is None:
             continue
-        parents = v.parents
+        parents = operands(v)
         owners = {param_of[a] for a in parents if a in param_of}
+        # A learner's own operation has no arity: its children are its operands.
+        arity = getattr(prim, "arity", len(v._args))
         if len(owners) == 1:
             where[i] = owners.pop()
             anchored.add(v)
-        elif not owners and prim.arity == 1 and len(parents) == 1 and parents[0] in anchored:
+        elif not owners and arity == 1 and len(parents) == 1 and parents[0] in anchored:
             where[i] = where[index[parents[0]]]
 
     clusters: dict[str, tuple[str, str | None]] = {}

@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,7 +35,7 @@ from typing import Any
 import graphviz
 
 __all__ = ["find_renderer", "render", "render_many", "RendererNotFound", "RenderFailed",
-           "Picture"]
+           "Picture", "quiet_stderr"]
 
 _NAMES = ("dot", "graphviz-pure")
 _TEXT_FORMATS = {"svg", "dot", "canon", "plain", "xdot", "json"}
@@ -135,12 +136,33 @@ def find_renderer(renderer: str | os.PathLike[str] | None = None) -> str:
                      f"to one of them, got {renderer!r}")
 
 
+# graphviz-pure knows the widths of ASCII characters only and says so, once
+# per other character it meets: "Warning: no value for width of non-ASCII
+# character 194" for the "·" of a label.  The pictures reserve the room such
+# text needs themselves, so the note is noise to whoever reads stderr.
+_WIDTH_NOTE = re.compile(r"^Warning: (?:Warning: )?no value for width of non-ASCII character "
+                         r"\d+\. Falling back to width of space character\r?(?:\n|$)", re.M)
+
+
+def quiet_stderr(text: str) -> str:
+    """A renderer's stderr without graphviz-pure's notes on the width of
+    non-ASCII characters (every other line kept).
+
+    Example:
+        >>> note = ("Warning: Warning: no value for width of non-ASCII character 194. "
+        ...         "Falling back to width of space character")
+        >>> quiet_stderr(note + chr(10) + "Warning: real"), quiet_stderr(note)
+        ('Warning: real', '')
+    """
+    return _WIDTH_NOTE.sub("", text)
+
+
 def _run(exe, args, data, what, quiet=True, cwd=None):
     """Run the renderer; its stdout as bytes, or :class:`RenderFailed`."""
     cmd = [exe, *args]
     proc = subprocess.run(cmd, input=data, capture_output=True, check=False, cwd=cwd)
     if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()
+        err = quiet_stderr(proc.stderr.decode("utf-8", "replace")).strip()
         msg = f"{what}: {exe} {' '.join(args)} failed (exit {proc.returncode}): {err}"
         if "graphviz-pure" in os.path.basename(exe) and "not recognized" in err:
             msg += (" (graphviz-pure writes svg, png, jpg and the text formats but no pdf; "
@@ -148,7 +170,9 @@ def _run(exe, args, data, what, quiet=True, cwd=None):
                     "graphviz)")
         raise RenderFailed(proc.returncode, cmd, proc.stdout, proc.stderr, msg)
     if not quiet and proc.stderr:
-        sys.stderr.write(proc.stderr.decode("utf-8", "replace"))
+        text = quiet_stderr(proc.stderr.decode("utf-8", "replace"))
+        if text:
+            sys.stderr.write(text)
     return proc.stdout
 
 

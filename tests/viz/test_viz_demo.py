@@ -6,7 +6,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from viz_helpers import RENDERERS, backward_order, require
+from viz_helpers import RENDERERS, backward_order, require, stepper_data
 
 from demos import backprop
 
@@ -19,23 +19,24 @@ def test_page_frames_follow_backward(monkeypatch, tmp_path, renderer):
     sections = page.split('<div class="cg-stepper"')[1:]
     assert len(sections) == len(backprop.EXAMPLES) == 2
     for sec, (_, build) in zip(sections, backprop.EXAMPLES):
-        frames = re.findall(r'<div class="cg-frame(?: cg-on)?" data-step="(\d+)" data-op="(\w*)" '
-                            r'data-value="([^"]*)">', sec)
+        (data,) = stepper_data(sec)
         root, _ = build()                      # the same graph, built afresh
         truth = [(op, repr(out)) for op, out in backward_order(monkeypatch, root)]
-        assert [int(s) for s, _, _ in frames] == list(range(len(truth) + 1))
-        assert [(op, val) for _, op, val in frames[1:]] == truth
-        # two pictures per frame (plain, highlighted), each valid SVG
+        assert len(data["steps"]) == len(truth) + 1
+        assert [(st["op"], st["value"]) for st in data["steps"][1:]] == truth
+        # one picture, and its highlighted version, each valid SVG
         svgs = re.findall(r"<svg.*?</svg>", sec, re.S)
-        assert len(svgs) == 2 * len(frames)
-        for svg in svgs[:2]:
+        assert len(svgs) == 2
+        for svg in svgs:
             ET.fromstring(svg)
+        assert 'class="cg-legend"' in sec
 
 
 def test_page_is_self_contained(tmp_path):
     require("dot")
     page = open(backprop.write(str(tmp_path)), encoding="utf-8").read()
     assert page.count("<script>") == 2 and "<script src" not in page
+    assert page.count('<script type="application/json" class="cg-data">') == 2
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
     assert "<link" not in page and "@import" not in page and "url(" not in page
     assert 'class="cg-prev"' in page and 'class="cg-next"' in page

@@ -101,10 +101,11 @@ def test_dot_and_sum_are_one_node_with_all_operand_edges():
     src = draw_dot(y).source
     op = [k for k in nodes(src) if k.startswith("o")]
     assert op == ["o4"]
-    got = {t: float(lab) for t, lab in _op_inputs(src, "o4")}
+    got = dict(_op_inputs(src, "o4"))
     v = {lab: i for i, (lab, d, g) in values(src).items()}
-    # d(x.w)/dx_i = w_i and d/dw_i = x_i
-    assert got == {f"v{v['x1']}": 0.5, f"v{v['x2']}": -4.0, f"v{v['w1']}": 1.0, f"v{v['w2']}": 2.0}
+    # each arrow names the operand's place in Σ xᵢ·wᵢ, then d(x.w)/dx_i = w_i, d/dw_i = x_i
+    assert got == {f"v{v['x1']}": "x₀: 0.5", f"v{v['x2']}": "x₁: -4",
+                   f"v{v['w1']}": "w₀: 1", f"v{v['w2']}": "w₁: 2"}
 
 
 def test_undefined_local_derivative_is_drawn_not_raised():
@@ -193,3 +194,21 @@ def test_legend_and_rankdir():
     assert "local derivative" in draw_dot(x).source
     src = draw_dot(x, legend=False, rankdir="TB").source
     assert "local derivative" not in src and "rankdir=TB" in src
+
+
+def test_before_backward_grads_read_not_computed_yet_then_numbers():
+    # The lecture's viewers read "grad 0" before backward() as a result.
+    x = Value(2.0, label="x"); y = Value(-3.0, label="y")
+    z = x * y + x
+    src = draw_dot(z).source
+    assert all(g is None for _, _, g in values(src).values())        # every box: grad —
+    assert "not computed yet" in src
+    z.backward()
+    src = draw_dot(z).source
+    assert {lab: g for lab, d, g in values(src).values()} == {"x": -2.0, "y": 2.0, "": 1.0}
+    assert "not computed yet" not in src
+    # a zero gradient after backward is a number, not a dash
+    w = Value(5.0, label="w")
+    out = x * 2.0 + w * 0.0
+    out.backward()
+    assert {lab: g for lab, d, g in values(draw_dot(out).source).values()}["w"] == 0.0

@@ -2,6 +2,8 @@
 really leaves, and no .grad touched."""
 import itertools
 import math
+import re
+from decimal import Decimal
 
 import pytest
 from viz_helpers import backward_order, edges, values
@@ -123,3 +125,75 @@ def test_frames_pass_nothing_for_a_zero_gradient_as_backward_does():
     y.backward()
     frames = list(backward_frames(y))
     assert frames[-1].grads[x] == x.grad == 0.0
+
+
+def _entries(caption_lines):
+    """(name, old, passed, new) for each accumulation a caption writes."""
+    out = []
+    for line in caption_lines:
+        for part in line.split(";"):
+            m = re.match(r"\s*(.+?)(?: \((?:x|w)\S+\))?: (-?[\d.]+) \+ \(?(-?[\d.]+)\)? = (-?[\d.]+)$",
+                         part)
+            if m:
+                out.append((m.group(1), *(Decimal(t) for t in m.group(2, 3, 4))))
+    return out
+
+
+def test_captions_name_labelled_nodes_and_add_up_at_the_digits_shown(monkeypatch):
+    from autograd.viz.frames import plan_steps
+    # The issue: "#0 += -0.6611" for x, whose box said 0.9672 while
+    # 1.628 + (-0.6611) reads 0.9669.
+    x = Value(2.0, label="x"); y = Value(-3.0, label="y")
+    s = x * y + x.exp()
+    z = s.tanh()
+    z.label = "z"
+    plan = plan_steps(z, "test")
+    captions = [st.caption for st in plan.steps]
+    assert captions[1][0].startswith("Step 1 of 4: z = tanh(#4), grad 1")   # s has no label
+    assert captions[3][0].startswith("Step 3 of 4: #3 = exp(x)")
+    assert captions[4][0].startswith("Step 4 of 4: #2 = x * y")
+    entries = [e for c in captions for e in _entries(c)]
+    assert [e[0] for e in entries] == ["#4", "#2", "#3", "x", "x", "y"]
+    for name, old, passed, new in entries:
+        assert old + passed == new, (name, old, passed, new)        # exactly, as written
+    z.backward()
+    last_x = [e for e in entries if e[0] == "x"][-1]
+    assert float(last_x[3]) == pytest.approx(x.grad, rel=1e-4)       # and true
+    assert float(last_x[1]) == pytest.approx(x.exp().data * (1 - z.data ** 2), rel=1e-4)
+    assert f"{float(last_x[3]):.4g}" == f"{x.grad:.4g}" == "0.9672"   # what the box shows
+
+
+def test_captions_add_up_on_random_graphs():
+    import random
+
+    from autograd.viz.frames import plan_steps
+    rng = random.Random(7)
+    for _ in range(20):
+        leaves = [Value(rng.uniform(-3, 3), label=f"p{k}") for k in range(3)]
+        out = leaves[0]
+        for _ in range(6):
+            a, b = rng.choice(leaves), rng.choice(leaves + [out])
+            kind = rng.randrange(3)
+            out = (a * b + out if kind == 0 else (a - b).tanh() * out if kind == 1
+                   else out * out + a)
+        plan = plan_steps(out, "test", max_nodes=1000)
+        for st in plan.steps[1:]:
+            for _, old, passed, new in _entries(st.caption):
+                assert old + passed == new
+
+
+def test_frames_group_by_module():
+    import nn
+    model = nn.MLP(2, [2, 1], rng=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    frames = list(backward_frames(loss, module=model))
+    assert "Neuron layers.0.neurons.1" in frames[-1].source
+    assert "<i>w.1</i>" in frames[0].source
+
+
+def test_a_constants_overflowing_local_derivative_does_not_stop_the_frames():
+    # d(x / c)/dc overflows at c = 1e-160, but c is a constant: backward never
+    # needs it, so the frames must not refuse it either.  Truth: d(x/c)/dx = 1/c.
+    x = Value(2.0, label="x")
+    frames = list(backward_frames(x / 1e-160))
+    assert frames[-1].grads[x] == pytest.approx(1e160, rel=1e-15)

@@ -9,6 +9,7 @@ import graphviz
 import pytest
 from viz_helpers import RENDERERS, require, svg_node_count, svg_texts
 
+import autograd
 from autograd import Value, draw_dot, find_renderer, render, to_text
 from autograd.viz import rendering as viz_render
 from autograd.viz.rendering import RendererNotFound, RenderFailed
@@ -215,3 +216,29 @@ def test_draw_dot_takes_micrograds_format_argument():
         draw_dot(y, format="gif89")
     with pytest.raises(ValueError, match=r"write draw_dot\(root, format='svg'\)"):
         draw_dot(y, "svg")          # micrograd's second positional argument
+
+
+def test_graphviz_pure_prints_nothing_for_characters_outside_ascii(monkeypatch, tmp_path, capfd):
+    # Issue 18: "Warning: no value for width of non-ASCII character 194" for
+    # the "·" of a label, on every render().
+    _only_graphviz_pure(monkeypatch, tmp_path)
+    from autograd import stepper
+    a = Value(2.0, label="a·b"); w = Value(-1.5, label="Σ wᵢ → é")
+    out = autograd.dot([a, 3.0], [w, a]).tanh()
+    out.backward()
+    pic = draw_dot(out, highlight=a)
+    assert "·" in pic.source and "Σ" in pic.source
+    pic.render(str(tmp_path / "g"))
+    pic.pipe()
+    pic.pipe(format="png")
+    render(pic)
+    stepper(out, highlight=a)
+    draw_dot(out, format="png").render(str(tmp_path / "p"))
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""
+    # other warnings still reach stderr
+    pic2 = viz_render.Picture()
+    pic2.body = ['\ta [label=<<table><tr><td width="1" height="1" fixedsize="true">'
+                 'long text</td></tr></table>>]']
+    pic2.render(str(tmp_path / "t"), format="svg")
+    assert "too small" in capfd.readouterr().err

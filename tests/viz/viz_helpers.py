@@ -38,8 +38,23 @@ def edges(src):
 
 
 def values(src):
-    """{#i: (label html, data, grad)} read from the Value boxes."""
-    return {int(i): (lab, float(d), float(g)) for i, lab, d, g in _VALUE.findall(src)}
+    """{#i: (label html, data, grad)} read from the Value boxes; grad is None
+    where the box says "—" (not computed yet)."""
+    return {int(i): (lab, float(d), None if g == "—" else float(g))
+            for i, lab, d, g in _VALUE.findall(src)}
+
+
+def stepper_data(fragment):
+    """The data of every stepper in an HTML fragment or page, as its script reads it."""
+    import json
+    return [json.loads(m) for m in re.findall(
+        r'<script type="application/json" class="cg-data">(.*?)</script>', fragment, re.S)]
+
+
+def oval_text(src, op):
+    """The text of operation node ``op`` (``o4``), lines joined by newlines."""
+    label = attr(nodes(src)[op], "label")
+    return html.unescape(re.sub(r"<br/>", "\n", label[1:-1]))
 
 
 def attr(attrs, name):
@@ -112,6 +127,7 @@ def require(renderer):
 
 
 __all__ = ["membership", "nodes", "edges", "values", "attr", "svg_texts", "svg_node_count", "RENDERERS",
+           "stepper_data", "oval_text", "closure_node",
            "geometry", "centres", "largest_displacement",
            "require", "backward_order"]
 
@@ -166,3 +182,21 @@ def largest_displacement(svgs, kind="node"):
         for k, (x, y) in now.items():
             worst = max(worst, ((x - first[k][0]) ** 2 + (y - first[k][1]) ** 2) ** 0.5)
     return worst
+
+
+class ClosurePrim:
+    """What a learner's own operation (micrograd's ``Value(data, (children,),
+    'op')`` with ``out._backward = fn``) carries as its primitive: a name and
+    symbol (the op string) and no local derivatives."""
+
+    def __init__(self, op):
+        self.name = op
+        self.symbol = op
+        self.derivs = None
+
+
+def closure_node(node, op):
+    """``node`` turned into a stand-in for such an operation: its primitive
+    replaced, its operands (``_args``) kept."""
+    node._prim = ClosurePrim(op)
+    return node
