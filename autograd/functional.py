@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Literal, overload
 
+from .closures import refuse_closures
 from .engine import (
     FLOAT,
     Number,
@@ -167,7 +168,7 @@ def grad(output: Value, inputs: Iterable[Value],
     """Derivatives of ``output`` with respect to each of ``inputs``.
 
     Returns a tuple with one entry per input (0.0 for an input ``output`` does
-    not depend on).  No ``.grad`` attribute is read or written.  With
+    not depend on).  No ``.grad`` is changed (see below for closures).  With
     ``create_graph=True`` the entries are Values built from the same
     derivative rules, so they can be differentiated again.
 
@@ -176,6 +177,12 @@ def grad(output: Value, inputs: Iterable[Value],
     that would be NaN, is an error naming the op.  With ``create_graph`` a
     gradient that is a Value still passes when its data is 0 (its own
     derivative may not be 0): see docs/engine.md, "The zero-gradient rule".
+
+    A node made the micrograd lecture's way (``Value(data, (children,),
+    'op')`` with ``out._backward = closure``) has its closure run on saved
+    and restored ``.grad`` s, so no ``.grad`` changes; with
+    ``create_graph=True`` it is refused by name (``TypeError``): a closure
+    adds floats, and cannot be differentiated again (docs/add-an-operation.md).
 
     Example:
         >>> from autograd import Value, grad
@@ -199,6 +206,8 @@ def grad(output: Value, inputs: Iterable[Value],
 
     order = topological_order(output)
     if create_graph:
+        # A learner's closure adds floats into .grad: nothing to differentiate again.
+        refuse_closures(order, "grad(..., create_graph=True)")
         token = _grad_enabled.set(_grad_enabled.get() or True)   # keeps a trace's recorder
         try:
             grads = _gradients(order, 1.0, VALUE, "grad")

@@ -42,10 +42,10 @@ Example (numbers to check by hand): L = (a * b + c) * f, so dL/df = a*b + c =
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import registry
+from . import closures, registry
 from .primitives import FLOAT, PRIMITIVES, Primitive
 from .registry import evaluate, guarded_backward, to_float
 
@@ -58,6 +58,8 @@ class Value:
     ``data`` is the number, ``grad`` is d out / d self after
     ``out.backward()``, ``label`` is a name for pictures, ``op`` and
     ``parents`` say how the Value was made (``""`` and ``()`` for an input).
+    ``Value(data, (children,), 'op')`` makes a node the micrograd lecture's
+    way, whose ``_backward`` closure you write (:mod:`autograd.closures`).
 
     Example:
         >>> from autograd.plain import Value
@@ -67,12 +69,16 @@ class Value:
         (9.0, 'mul', ['x', 'x'])
     """
 
-    def __init__(self, data: float, label: object = "") -> None:
+    def __init__(self, data: float, _children: Iterable[Value] = (), _op: str = "",
+                 label: object = "") -> None:
         self.data = to_float(data, "Value")  # a float; strings and NaN are refused by name
         self.grad = 0.0
         self.label = label
-        self._prim: Primitive | None = None  # the primitive that made this Value; None for an input
-        self._args: tuple[Any, ...] = ()     # its operands (Values or constant floats), then parameters
+        # What made this Value (None for an input) and its operands (Values or
+        # constant floats), then parameters; Value(data, (children,), 'op') is the
+        # lecture's way, with a closure for a primitive (autograd/closures.py).
+        self._prim: Primitive | closures.Closure | None
+        self._prim, self._args = closures.lecture_node(_children, _op, Value)
 
     @property
     def label(self) -> str:
@@ -270,11 +276,14 @@ class Value:
         with guarded_backward(order, grads):
             for node in reversed(order):            # a node after every node that uses it,
                 grad = grads[node]                  # so its gradient is complete now
+                if closures.is_closure(node._prim):  # made the lecture's way: its own _backward
+                    closures.run_closure(node, grad, grads)  # passes the gradient on
+                    continue
                 for operand, local in zip(node._args, local_derivatives(node)):
                     if isinstance(operand, Value):  # a constant needs no gradient
                         grads[operand] += local * grad  # 2. the chain rule; 3. shares add up
 
-    # -- micrograd's names, for code written for it (read-only) ---------------
+    # -- micrograd's names, for code written for it ---------------------------
     @property
     def _prev(self) -> set[Value]:
         """micrograd's name: the set of Value operands."""
@@ -285,11 +294,17 @@ class Value:
         """micrograd's symbol for the op: '+', '*', 'tanh', 'ReLU', '**2'; '' for an input."""
         return registry.micrograd_op(self._prim, self._args)
 
-    def _backward(self) -> None:
+    @property
+    def _backward(self) -> Callable[[], None]:
         """micrograd's step 2 for this node alone: add ``self.grad`` times each
         local derivative into the operands' ``grad`` (nothing for an input),
-        with backward's guards (:func:`~autograd.registry.backward_step`)."""
-        registry.backward_step(self)
+        with backward's guards (:func:`~autograd.registry.backward_step`); for
+        a node made the lecture's way, the closure assigned to it."""
+        return closures.backward_of(self) or (lambda: registry.backward_step(self))
+
+    @_backward.setter
+    def _backward(self, closure: Callable[[], None]) -> None:
+        closures.set_backward(self, closure)   # refused on an input or a node of the table
 
 
 def _data(x: Any) -> Any:
@@ -298,7 +313,7 @@ def _data(x: Any) -> Any:
 
 def local_derivatives(node: Value) -> tuple[float, ...]:
     """d node / d operand for each of ``node``'s operands, from the table
-    (nothing for an input).
+    (nothing for an input; a closure node's are in its ``_backward`` alone).
 
     Example:
         >>> from autograd.plain import Value, local_derivatives
@@ -306,9 +321,10 @@ def local_derivatives(node: Value) -> tuple[float, ...]:
         >>> local_derivatives(x * y)            # d(xy)/dx = y, d(xy)/dy = x
         (-2.0, 3.0)
     """
-    if node._prim is None:
+    prim = node._prim
+    if prim is None or prim.derivs is None:  # an input; or a closure node, which knows its own
         return ()
-    return node._prim.derivs(FLOAT, node.data, *[_data(a) for a in node._args])
+    return prim.derivs(FLOAT, node.data, *[_data(a) for a in node._args])
 
 
 def apply(prim: Primitive | str, *args: Value | float) -> Value | float:

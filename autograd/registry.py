@@ -14,7 +14,8 @@ compiler and the pictures look entries up in) and how both engines use one:
   finite;
 * :func:`gradients`, :func:`commit`, :func:`guarded_backward`: **the plain
   rule with every guard**, shared by both engines: ``chain_rule`` at every
-  node in reverse topological order, each sum checked.  ``grad``,
+  node in reverse topological order, each sum checked (a node made by a
+  learner's closure runs it instead: :func:`autograd.closures.run_closure`).  ``grad``,
   ``Value._backward`` and the fast ``backward``'s slow path run it; the plain
   engine writes the rule out itself and calls it only to name what went wrong;
 * :func:`to_float`, :func:`fmt_args` and the error texts both engines share,
@@ -37,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from .closures import GUIDE, Closure, no_rule_error, raised_in_closure, run_closure
 from .mathspaces import FLOAT
 from .rulecheck import check_rules
 
@@ -286,6 +288,9 @@ def lookup(prim: Primitive | str, where: str = "apply") -> Primitive:
         return found
     if not hasattr(prim, "forward") or not hasattr(prim, "derivs"):
         raise TypeError(f"{where}: expected a Primitive or its name, got {type(prim).__name__} {prim!r}")
+    if prim.derivs is None or prim.forward is None:
+        raise TypeError(f"{where}: {prim!r} is the op of a node made by a closure, not a rule "
+                        f"that can be applied; add it to the table to apply it: {GUIDE}")
     return prim
 
 
@@ -509,7 +514,10 @@ def pass_back(node: Any, g: Any, grads: dict[Any, Any], m: Any = FLOAT, where: s
     refused naming the op, and with ``held`` also one with what ``.grad``
     holds from earlier calls; a Value sum (``create_graph``) is a graph node,
     not checked.  A node is anything with ``_prim``, ``_args`` and ``data``
-    (both engines' Values); a constant operand is a float.
+    (both engines' Values); a constant operand is a float.  A node made by a
+    learner's closure has it run on this call's gradients
+    (:func:`autograd.closures.run_closure`), and is refused by name with
+    Values (``create_graph``): a closure cannot be differentiated again.
 
     Example:
         >>> from autograd import Value
@@ -520,6 +528,11 @@ def pass_back(node: Any, g: Any, grads: dict[Any, Any], m: Any = FLOAT, where: s
         6.0
     """
     prim = node._prim
+    if prim.derivs is None:  # made by a learner's closure: it passes the gradient itself
+        if m is not FLOAT:
+            raise TypeError(no_rule_error(node, "grad(..., create_graph=True)"))
+        run_closure(node, g, grads, where, held)
+        return
     args = node._args
     wanted = [type(a) is not float for a in args]
     if m is not FLOAT:  # Values: the rule is evaluated on the graph itself
@@ -660,7 +673,9 @@ def guarded_backward(order: Sequence[Any], grads: dict[Any, float]) -> Iterator[
         yield
         ok = (all(type(g) is float and g - g == 0 for g in grads.values())
               and all(type(v.grad) is float and v.grad - v.grad == 0 for v in order))
-    except Exception:
+    except Exception as e:
+        if raised_in_closure(e):
+            raise     # a learner's closure raised: their error, and nothing has changed
         ok = False  # a rule that failed on its operands: named just below
     if not ok:
         grads = gradients(order, grads[order[-1]], FLOAT, "backward", held=True)
@@ -680,7 +695,7 @@ def node_text(node: Any) -> str:
         ("Value(data=2.0, label='x')", 'mul(2.0, 3.0)')
     """
     if node._prim is not None:
-        return f"{node._prim.name}({fmt_args(node._args)})"
+        return f"{node._prim.name or 'an op with no name'}({fmt_args(node._args)})"
     label = f", label={node.label!r}" if node.label else ""
     return f"Value(data={short_repr(node.data)}{label})"
 
@@ -731,7 +746,7 @@ def nan_seed_error(seed: float, held: float) -> ValueError:
         "this call's gradient gives NaN; reset gradients between calls: zero_grad() or v.grad = 0.0")
 
 
-def micrograd_op(prim: Primitive | None, args: Sequence[Any]) -> str:
+def micrograd_op(prim: Primitive | Closure | None, args: Sequence[Any]) -> str:
     """The op symbol micrograd would give a node: ``Value._op`` in both engines.
 
     ``'+'``, ``'*'``, ``'tanh'``, ``'exp'``, ``'ReLU'``, ``'**2'`` (an
@@ -746,6 +761,8 @@ def micrograd_op(prim: Primitive | None, args: Sequence[Any]) -> str:
     """
     if prim is None:
         return ""
+    if prim.derivs is None:  # a learner's own op: the string it was made with
+        return prim.name
     if prim.name == "pow":
         c = args[1]
         return f"**{int(c) if float(c).is_integer() else c}"

@@ -19,6 +19,11 @@ comparisons and ``float()`` run as always, even while a trace runs.
   raises at ``x.log()`` for ``x = -1`` even when the log is not returned).
   ``enable_grad`` and ``grad(create_graph=True)`` keep it while they run.
 
+A node made the micrograd lecture's way (``Value(data, (children,), 'op')``
+with a ``_backward`` closure) is refused by name, made inside the function
+or captured: a closure adds floats into ``.grad`` and cannot run on a batch
+(docs/add-an-operation.md).
+
 A Value the function captures that is not a leaf (``h = w * 3.0`` computed
 outside the function) is refused: eager would use the number ``h`` held when
 it was computed, a compiled call would recompute it from ``w``.
@@ -36,6 +41,7 @@ import numbers
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from ..closures import is_closure, no_rule_error
 from ..engine import Value, _grad_enabled, _tracing, topological_order
 
 __all__ = ["TracingError", "Trace", "Traced", "trace"]
@@ -105,6 +111,22 @@ class Trace:
 
     def __repr__(self) -> str:
         return f"<autograd.compile trace: {len(self.created)} nodes recorded>"
+
+    def refuse_closure(self, node: Value) -> None:
+        """Raise :class:`TracingError` for a node made the micrograd lecture's
+        way (``Value(data, (children,), 'op')``): a closure adds floats into
+        ``.grad`` one call at a time, and compile needs a rule it can run on
+        a whole batch.
+
+        Example:
+            >>> from autograd import Value
+            >>> x = Value(1.0)
+            >>> Trace({x: "x"}).refuse_closure(Value(0.8, (x,), "sin"))
+            Traceback (most recent call last):
+            ...
+            autograd.compiler.tracing.TracingError: compile through sin(x): that node was made by a closure...
+        """
+        raise TracingError(no_rule_error(node, "compile", _describe(node, self.names)))
 
     def refuse(self, a: Value, symbol: str, b: Any = None) -> None:
         """Raise :class:`TracingError` for ``a <symbol> b`` (or ``float(a)``).
@@ -261,6 +283,9 @@ def trace(fn: Callable[..., Any], nargs: int | None = None) -> Traced:
     n_returned = len(order)
     _extend_order(recorder.created, set(order), order)
     traced = Traced(out, inputs, names, order, n_returned, _made_order(recorder.created, order))
+    for node in order:   # made by a closure outside the function, and captured
+        if is_closure(node._prim):
+            recorder.refuse_closure(node)
     _refuse_captured(traced, recorder.created)
     return traced
 

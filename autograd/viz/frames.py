@@ -5,7 +5,12 @@ Frame 0 shows the root's gradient set to 1.  Then, in exactly the order
 leaves skipped), one frame per operation: its oval is yellow, and each arrow
 into it reads ``local × grad = passed``: the gradient it has just added to that
 operand.  Gradients are computed on the side from the primitives table, the
-same way and in the same order as ``backward``; no ``.grad`` is touched.
+same way and in the same order as ``backward``; no ``.grad`` is touched.  A
+learner's own operation (made the micrograd lecture's way, with a
+``_backward`` closure) has no number on its arrows: its closure is run as
+``backward`` runs it, on ``.grad`` saved before and put back after
+(:func:`autograd.closures.closure_step`), and the caption gives what it
+passed to each child.
 
 The caption says the step in the learner's names (a node's label, its
 ``#i`` only when it has none): ``L = a * b``, then for each operand
@@ -39,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from ..closures import closure_step
 from ..engine import Value
 from ..registry import chain_rule, nan_gradient_error
 from .dot import Reserve, _check_common, _check_root, build, prepare
@@ -152,10 +158,25 @@ def _plan(order, gradient, digits, what, where, clusters, names, on_path):
         head = (f"Step {s} of {total}: {_name(v, i)} = {op_expr(v, names_, digits)}, "
                 f"grad {num(g, digits)}")
         if not has_derivs(v):
-            lines = [head + ", is the learner's own operation",
-                     "its _backward closure alone knows its local derivatives; these frames "
-                     "do not run it, so its operands get nothing here"]
-            steps.append(Step(i, g, passed, changes, lines))
+            # A learner's own operation: only its _backward closure knows what
+            # it passes, so it is run as backward runs it, on saved and
+            # restored .grads, and each child's gradient is read before and after.
+            real = getattr(v, "real", None) or v     # an expanded view's node: the Value it stands for
+            news = closure_step(real, g, [grads[index[a]] for a in args], f"{what}: backward")
+            entries = []
+            for k, (a, new) in enumerate(zip(args, news)):
+                j = index[a]
+                old = grads[j]
+                passed[k] = new - old
+                grads[j] = new
+                changes.append((j, old, new))
+                widths[j] = max(widths[j], text_width(num(new, digits), 11))
+                if abs(new) > scale and abs(new) != float("inf"):
+                    scale = abs(new)
+                entries.append(f"{_name(a, j)}: {add_up(old, passed[k], new, digits)}")
+            lines = [head + ", the learner's own operation: its _backward closure runs"
+                     + (" and adds to each child:" if entries else "; it has no children")]
+            steps.append(Step(i, g, passed, changes, lines + _wrap(entries)))
             continue
         datas = [a.data if is_value(a) else a for a in args]
         try:
