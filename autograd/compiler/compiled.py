@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -246,11 +247,10 @@ class Compiled:
                         raise FloatingPointError
                     inputs = tuple(block.copy())
         except FloatingPointError:
-            exact = replay(plan, bufs[VARYING], bufs[SHARED], grad)
-            if not grad:
-                return exact[0], None, None, True
-            finite = bool(np.isfinite(exact[2]).all())   # type: ignore[arg-type]
-            return exact[0], exact[1], exact[2], finite
+            exact_values, exact_inputs, exact_params = replay(plan, bufs[VARYING], bufs[SHARED], grad)
+            if exact_params is None:        # replay computes gradients only when grad is true
+                return exact_values, None, None, True
+            return exact_values, exact_inputs, exact_params, bool(np.isfinite(exact_params).all())
         return values, inputs, param_grads.copy(), math.isfinite(total)
 
     def _values(self, bufs: tuple) -> np.ndarray:
