@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import os as _os
+from typing import TYPE_CHECKING
 from typing import Any as _Any
 
 _here = _os.path.dirname(__file__)
@@ -52,6 +53,11 @@ __all__ = [
 ]
 
 # Pictures load lazily: importing graphviz costs more than the whole engine.
+# A type checker reads these imports instead, so a user's mypy sees the real
+# signatures (through __getattr__ they would all be Any).
+if TYPE_CHECKING:
+    from .viz import RendererNotFound, backward_frames, draw_dot, find_renderer, render, stepper, to_text
+
 _VIZ = {"draw_dot", "to_text", "backward_frames", "stepper", "render", "find_renderer",
         "RendererNotFound"}
 
@@ -59,15 +65,17 @@ _HIPS_NAMES = {"elementwise_grad", "jacobian", "hessian", "value_and_grad", "mak
                "make_jvp", "holomorphic_grad", "grad_named", "hessian_tensor_product",
                "checkpoint", "primitive", "defvjp", "deriv", "multigrad_dict"}
 
-
-def __getattr__(name: str) -> _Any:
-    if name in _VIZ:
-        import importlib
-        obj = globals()[name] = getattr(importlib.import_module(".viz", __name__), name)
-        return obj
-    if name in _HIPS_NAMES:
-        raise ImportError(
-            f"autograd.{name} is HIPS autograd's; this 'autograd' is chaingrad's "
-            "(both use the import name). Use HIPS autograd in a separate virtual "
-            "environment; see chaingrad's README, 'Name clash with HIPS autograd'.")
-    raise AttributeError(f"module 'autograd' (chaingrad) has no attribute {name!r}")
+# Hidden from type checkers too: to them a module __getattr__ makes every
+# unknown name (a typo, a HIPS name) a silent Any instead of an error.
+if not TYPE_CHECKING:
+    def __getattr__(name: str) -> _Any:
+        if name in _VIZ:
+            import importlib
+            obj = globals()[name] = getattr(importlib.import_module(".viz", __name__), name)
+            return obj
+        if name in _HIPS_NAMES:
+            raise ImportError(
+                f"autograd.{name} is HIPS autograd's; this 'autograd' is chaingrad's "
+                "(both use the import name). Use HIPS autograd in a separate virtual "
+                "environment; see chaingrad's README, 'Name clash with HIPS autograd'.")
+        raise AttributeError(f"module 'autograd' (chaingrad) has no attribute {name!r}")

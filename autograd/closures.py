@@ -61,8 +61,8 @@ from __future__ import annotations
 import math
 import numbers
 import pickle
-from collections.abc import Sequence
-from typing import Any, Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -122,10 +122,10 @@ from __future__ import annotations
 import builtins
 import copy
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from operator import mul as _mul
-from typing import Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from .closures import (
     Closure,
@@ -151,8 +151,11 @@ from .registry import (
 
 __all__ = ["Value", "apply", "is_grad_enabled", "sum", "dot", "topological_order"]
 
+if TYPE_CHECKING:
+    import numpy as np
+
 #: What the operators accept besides a Value: Python and numpy real numbers.
-Number = Union[int, float]
+Number = Union[int, float, "np.integer[Any]", "np.floating[Any]"]
 
 # Context-local, so no_grad in one thread or asyncio task leaves others alone.
 # True, False, or (while autograd.compile traces) the trace's recorder, which
@@ -379,28 +382,30 @@ class Value:
         set_backward(self, closure, bool(_grad_mode()))
 
     # -- arithmetic: every operator is a primitive from the table ------------
+    # (The reflected ones are typed for Python numbers only: numpy scalars work
+    # there too, but with numpy 2.2's stubs mypy rejects them in a reflected operator.)
     def __add__(self, other: Value | Number) -> Value:
         return _binary(_ADD, self, other)
 
-    def __radd__(self, other: Number) -> Value:
+    def __radd__(self, other: float) -> Value:
         return _binary(_ADD, other, self)
 
     def __sub__(self, other: Value | Number) -> Value:
         return _binary(_SUB, self, other)
 
-    def __rsub__(self, other: Number) -> Value:
+    def __rsub__(self, other: float) -> Value:
         return _binary(_SUB, other, self)
 
     def __mul__(self, other: Value | Number) -> Value:
         return _binary(_MUL, self, other)
 
-    def __rmul__(self, other: Number) -> Value:
+    def __rmul__(self, other: float) -> Value:
         return _binary(_MUL, other, self)
 
     def __truediv__(self, other: Value | Number) -> Value:
         return _binary(_DIV, self, other)
 
-    def __rtruediv__(self, other: Number) -> Value:
+    def __rtruediv__(self, other: float) -> Value:
         return _binary(_DIV, other, self)
 
     def __pow__(self, other: Value | Number) -> Value:
@@ -408,7 +413,7 @@ class Value:
             return _binary(_VPOW, self, other)
         return _binary(_POW, self, to_float(other, "pow"))  # the exponent: a constant parameter
 
-    def __rpow__(self, other: Number) -> Value:
+    def __rpow__(self, other: float) -> Value:
         return _binary(_RPOW, self, to_float(other, "pow"))  # the base: a constant parameter
 
     def __neg__(self) -> Value:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any, Union
+from typing import Any
 
 from . import engine, plain
 from .primitives import FLOAT
@@ -47,7 +47,7 @@ PATH_CAP = 10 ** 18
 # A path with more arrows than this is shown with its middle left out.
 _FACTORS_SHOWN = 8
 
-AnyValue = Union[engine.Value, plain.Value]
+AnyValue = engine.Value | plain.Value
 
 
 class Term:

@@ -42,8 +42,8 @@ Example (numbers to check by hand): L = (a * b + c) * f, so dL/df = a*b + c =
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from . import closures, registry
 from .primitives import FLOAT, PRIMITIVES, Primitive

@@ -33,8 +33,8 @@ import contextlib
 import math
 import numbers
 import pickle
-from collections.abc import Iterator, Sequence
-from typing import Any, Callable
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -32,8 +32,8 @@ import inspect
 import numbers
 import re
 import sys
-from collections.abc import Sequence
-from typing import Any, Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .mathspaces import NAMES
 

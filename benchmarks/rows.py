@@ -1,6 +1,5 @@
 """One benchmark measurement (``Row``), and how an engine says it cannot run."""
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .timing import Timing
 
@@ -23,9 +22,9 @@ class Row:
     engine: str
     size: str
     status: str = "ok"
-    timing: Optional[Timing] = None
+    timing: Timing | None = None
     units: int = 1
-    peak_bytes: Optional[int] = None
+    peak_bytes: int | None = None
     note: str = ""
     check: dict = field(default_factory=dict)
 

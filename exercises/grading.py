@@ -27,8 +27,8 @@ import signal
 import threading
 import traceback
 import types
-from collections.abc import Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 __all__ = ["Mismatch", "NotWritten", "Crashed", "Part", "Task", "Result", "call", "load",
            "unwritten_functions", "shown_path", "grade", "show", "close", "describe_difference", "TIME_LIMIT"]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Generic
 
 import numpy as np
 
@@ -34,12 +34,24 @@ from autograd.internal import dot_rows
 from .module import Module
 
 if TYPE_CHECKING:
+    from typing_extensions import TypeVar
+
     from .reference import NumpyNeuron
 
+    #: What a call of an MLP returns: a Value when the last layer has one
+    #: output (the default a checker assumes), or a list of Values.
+    Out = TypeVar("Out", Value, list[Value], default=Value)
+else:
+    from typing import TypeVar
+
+    # typing.TypeVar takes default= only from Python 3.13 on; at run time the
+    # TypeVar is only a name.
+    Out = TypeVar("Out")
+
 #: What a model is called on: ``nin`` numbers or Values (a list, a tuple or a numpy row).
-Inputs = Union[Sequence[Union[float, Value]], np.ndarray]
+Inputs = Sequence[float | Value] | np.ndarray
 #: A seed for the initial weights: None (fresh entropy), an int, or a numpy Generator.
-Seed = Union[None, int, np.random.Generator]
+Seed = None | int | np.random.Generator
 
 __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS"]
 
@@ -259,7 +271,7 @@ class Layer(Module):
         return _layer_forward(self.neurons, ext)
 
 
-class MLP(Module):
+class MLP(Module, Generic[Out]):
     """A multilayer perceptron: ``nin`` inputs, then one layer per entry of ``nouts``.
 
     Hidden layers use ``activation``; the last layer uses
@@ -267,6 +279,10 @@ class MLP(Module):
     such as ``hinge`` or ``binary_cross_entropy_with_logits``).  Call it on a
     list of ``nin`` floats or Values; it returns a Value when the last layer
     has one output, otherwise a list.
+
+    For type checkers, ``MLP(...)`` is an ``MLP[Value]``, whose call returns a
+    Value; a checker cannot read the last layer's size from ``nouts``, so
+    with several outputs say so once: ``model: MLP[list[Value]] = MLP(2, [8, 3])``.
 
     Example:
         >>> from nn import MLP
@@ -307,11 +323,12 @@ class MLP(Module):
         return (f"MLP(nin={self.nin}, nouts={self.nouts}, activation={self.activation!r}, "
                 f"alpha={self.alpha!r}, output_activation={self.output_activation!r})")
 
-    def __call__(self, x: Inputs) -> Value | list[Value]:
+    def __call__(self, x: Inputs) -> Out:
         # h: the inputs, then each layer's outputs, each extended by the
         # constant 1.0 that the next layer's biases multiply
         h: list[Any] = _inputs(x, self.nin, self._describe())
         for layer in self.layers:
             h.append(1.0)
             h = _layer_forward(layer.neurons, h)
-        return h[0] if len(h) == 1 else h
+        out: Any = h[0] if len(h) == 1 else h     # Out, by the size of the last layer
+        return out

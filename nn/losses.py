@@ -18,13 +18,13 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable
-from typing import Union, cast
+from typing import cast
 
 import autograd
 from autograd import Value
 
 #: A batch of model outputs (or targets): one Value or number, or a sequence of them.
-Batch = Union[Value, float, Iterable[Union[Value, float]]]
+Batch = Value | float | Iterable[Value | float]
 
 __all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy_with_logits", "cross_entropy"]
 
@@ -32,8 +32,8 @@ __all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy_with_logits", 
 def _batch(x: Batch) -> list[Value | float]:
     """One output or target on its own is a batch of one."""
     if isinstance(x, (Value, numbers.Real)):
-        return [cast(Union[Value, float], x)]
-    return list(cast(Iterable[Union[Value, float]], x))
+        return [cast(Value | float, x)]
+    return list(cast(Iterable[Value | float], x))
 
 
 def _pairs(outputs: Batch, targets: Batch, where: str) -> tuple[list[Value | float], list[Value | float]]:

@@ -43,7 +43,6 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable
-from typing import Union
 
 import numpy as np
 
@@ -55,7 +54,7 @@ from .storage import ArrayStore, ValueStore
 __all__ = ["Optimizer", "SGD", "Adam"]
 
 #: What an optimizer updates: a list (any iterable) of Values, or a compiled loss's flat parameters.
-Params = Union[Iterable[Value], FlatParameters]
+Params = Iterable[Value] | FlatParameters
 
 _UNCHANGED = "no parameter was changed"
 

@@ -47,11 +47,15 @@ def _public_api():
     __all__ exports, and every public method (and __init__, __call__) of
     those classes; each object once, under its first name."""
     import inspect
+    import typing
     seen = set()
     for mod in _public_modules():
         for name in getattr(mod, "__all__", ()):
             obj = getattr(mod, name)
-            if not (inspect.isclass(obj) or inspect.isfunction(obj)) or obj in seen:
+            # A type alias such as registry.Domain (tuple[...]) is no class, but
+            # inspect.isclass says it is on Python 3.10: get_origin tells them apart.
+            is_class = inspect.isclass(obj) and typing.get_origin(obj) is None
+            if not (is_class or inspect.isfunction(obj)) or obj in seen:
                 continue
             seen.add(obj)
             yield f"{mod.__name__}.{name}", obj

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -303,12 +304,12 @@ class Compiled:
                     inputs = tuple(block.copy())
         except FloatingPointError:
             self._refuse_nan_inputs(bound)
-            exact = replay(plan, bufs[VARYING], bufs[SHARED], grad,
-                           seed=1.0 / bufs[VARYING].shape[1] if mean else 1.0)
-            if not grad:
-                return exact[0], None, None, True
-            finite = bool(np.isfinite(exact[2]).all())   # type: ignore[arg-type]
-            return exact[0], exact[1], exact[2], finite
+            exact_values, exact_inputs, exact_params = replay(
+                plan, bufs[VARYING], bufs[SHARED], grad,
+                seed=1.0 / bufs[VARYING].shape[1] if mean else 1.0)
+            if exact_params is None:        # replay computes gradients only when grad is true
+                return exact_values, None, None, True
+            return exact_values, exact_inputs, exact_params, bool(np.isfinite(exact_params).all())
         return values, inputs, param_grads, math.isfinite(total)
 
     def _values(self, bufs: tuple) -> np.ndarray:

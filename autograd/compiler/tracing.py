@@ -38,7 +38,8 @@ from __future__ import annotations
 
 import inspect
 import numbers
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from ..closures import is_closure, no_rule_error
 from ..engine import Value, _grad_enabled, _tracing, topological_order

@@ -32,7 +32,8 @@ Example:
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..primitives import PRIMITIVES
 from .graph import Shown, has_derivs, is_value

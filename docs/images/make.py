@@ -10,7 +10,7 @@ engine draws today (the layout coordinates may differ between renderers).
 from __future__ import annotations
 
 import pathlib
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
