@@ -93,6 +93,15 @@ old and new code side by side in one process, interleaved, medians of 31 to
     (With the collector on, as the benchmarks and a training loop run, it
     takes about a tenth of the step, 1.106x: collections of young objects,
     eleven or twelve per step, since every node is an object it tracks.)
+11. **A node whose operands were all met is emitted at once** by both
+    walks (``topological_order``, ``_backward_order``), without pushing it
+    and a marker to pop them back: an operand met before is finished, since
+    in a graph without cycles it cannot be waiting below the node on the
+    stack.  The same order, so the same sums.  In an MLP step every
+    example's ``dot`` nodes but the first are such nodes.  With trick 9's
+    two loops reading one slice instead of two, measured as tricks 9 and 10
+    but with the collector on: the MLP step 1.012x faster (quartiles
+    0.996x to 1.043x; 31 rounds).
 
 A node made the micrograd lecture's way (``Value(data, (children,), 'op')``
 with ``out._backward = closure``, :mod:`autograd.closures`) has no table
@@ -661,9 +670,8 @@ class Value:
                     # the operands: no data list, no call, no swapped tuple (trick 9,
                     # backward 1.12x).  The same sums in the same order as the
                     # general branch below.
-                    n = len(a) >> 1
-                    xs = a[:n]
-                    ws = a[n:]
+                    xs = a                  # zip stops at ws's end: x_1 .. x_n
+                    ws = a[len(a) >> 1:]
                     for x, w in zip(xs, ws):
                         if type(x) is not _float:
                             d = w if type(w) is _float else w.data
@@ -868,10 +876,11 @@ def topological_order(root: Value) -> list[Value]:
             if not args:  # a leaf waits for nothing: emit it without the marker round trip
                 emit(node)
                 continue
+            if covered(args):  # every operand met already: one C-level check, and
+                emit(node)     # the node is done now (trick 11)
+                continue
             push(node)
             push(_EMIT)
-            if covered(args):  # every operand met already: one C-level check
-                continue
             for a in reversed(args):  # the first operand is visited first
                 if a not in seen:
                     if type(a) is _float:
@@ -931,10 +940,11 @@ def _backward_order(root, seen, parked):
                 if type(node.data) is not _float:
                     raise _Slow
                 continue
+            if covered(args):  # every operand met already: one C-level check, and
+                emit(node)     # the node is done now (trick 11)
+                continue
             push(node)
             push(_EMIT)
-            if covered(args):  # every operand met already: one C-level check
-                continue
             for a in reversed(args):  # the first operand is visited first
                 if a not in seen:
                     if type(a) is _float:
