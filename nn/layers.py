@@ -57,7 +57,6 @@ __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS"]
 
 ACTIVATIONS = ("leaky_relu", "relu", "tanh", "sigmoid", "linear")
 _METHOD = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid}
-_relu = Value.relu
 _dot = autograd.dot
 _float = float
 
@@ -117,14 +116,6 @@ def _layer_forward(neurons: Sequence[Neuron], ext: list[Value | float]) -> list[
     # The neurons' dot nodes first, reading the shared inputs' data once,
     # then each neuron's activation.  A neuron's _wb holds Values only.
     zs = dot_rows(ext, [n._wb for n in neurons], True)
-    # A layer's neurons share their activation (as built): one dispatch per
-    # layer instead of one method call per neuron, 1.4% of an MLP step.
-    act = neurons[0].activation
-    if all(n.activation is act for n in neurons):
-        if act == "relu":
-            return [_relu(z) for z in zs]
-        if act == "linear":
-            return zs
     return [n._activate(z) for n, z in zip(neurons, zs)]
 
 
