@@ -5,8 +5,8 @@ lines: a node records its primitive and operands; ``backward`` walks the
 graph from the output back in reverse topological order and applies
 :func:`~autograd.registry.chain_rule` at every node.  This module computes
 the same values and the same gradients (tested on random graphs over every
-primitive: tests/hardening/test_hard_engine_plain.py), about 2.5x faster on
-an MLP step and 4.5x on a long chain (``python -m benchmarks.plain_vs_fast``;
+primitive: tests/hardening/test_hard_engine_plain.py), about 3x faster on
+an MLP step and 4.6x on a long chain (``python -m benchmarks.plain_vs_fast``;
 docs/engine.md).  Every
 difference from plain.py is one of these tricks, each kept for the reason
 and the effect given.  Effects were measured when the trick was introduced,
@@ -587,8 +587,8 @@ class Value:
         written out for one-, two- and many-operand nodes: no operand list, no
         tuple of contributions, no call per node.  Measured side by side
         (``python -m benchmarks.plain_vs_fast``, "grad() / backward"): the
-        same sweep through ``chain_rule`` (``grad``) takes 1.9x to 2.0x this
-        loop's time on an MLP step's graph and 3.9x to 4.1x on a 20,000-op
+        same sweep through ``chain_rule`` (``grad``) takes 4.1x to 4.2x this
+        loop's time on an MLP step's graph and 5.6x on a 20,000-op
         chain (two runs).  tests/hardening/test_hard_engine_plain.py checks that both
         give the same gradients bit for bit on random graphs; a change to the
         rule must be made in both.  Anything unusual (an infinite or NaN sum,
