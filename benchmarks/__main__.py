@@ -4,12 +4,22 @@ The full run writes ``results.md`` (and ``results.png`` when matplotlib is
 installed) next to this file; ``--quick`` and ``--only`` runs write nothing
 unless ``--out`` is given.
 """
-import argparse
 import os
-import sys
 
-from . import report
-from .suite import WORKLOADS, run_all, titles
+# One BLAS thread unless the caller chose otherwise, set before numpy loads.
+# On the shared 2-core machine these figures come from, a second BLAS thread
+# waits for a core that other work holds: at 10,000 points a matrix product
+# then stalls for about 10 ms at random (one product measured 0.06 ms or 11 ms),
+# and the step's time swings 3x between repeats.  One thread is as fast on
+# this machine, and steady.  The results' header line shows the setting.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+
+from . import report  # noqa: E402
+from .suite import WORKLOADS, run_all, titles  # noqa: E402
 
 
 def main(argv=None):

@@ -40,6 +40,13 @@ def chaingrad_compile():
         raise Unavailable("autograd.compile is not in this version of chaingrad") from None
 
 
+def flat(f):
+    """The array training path: ``f.flat()`` (chaingrad since the array path)."""
+    if not hasattr(f, "flat"):
+        raise Unavailable("this chaingrad has no array path (Compiled.flat)")
+    return f.flat()
+
+
 def run(workload, engine, size, body, units=1):
     """``body(row)`` fills ``row`` (timing, check); failures become the status.
 

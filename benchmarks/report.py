@@ -8,6 +8,9 @@ import numpy as np
 from .timing import paired_ratio
 
 PEER = "micrograd"
+# Engine names the targets read (benchmarks/mlp_step.py, benchmarks/optim_step.py).
+COMPILED, NUMPY, NUMPY_DOT = "chaingrad compiled", "numpy by hand", "numpy by hand, np.dot"
+OPT_BEFORE, OPT_VALUES, OPT_ARRAY = "{}, per parameter (before)", "nn.{} on Values", "nn.{} on an array"
 
 
 def fmt_time(seconds):
@@ -89,13 +92,19 @@ def flatness(rows, engine):
     return ratio, short.per_unit, long_.per_unit, short.size, long_.size
 
 
+def _sizes(rows, workload, engine):
+    """The sizes ``engine`` ran at in ``workload``, in the order they ran."""
+    return [r.size for r in rows if r.workload == workload and r.engine == engine and r.ok]
+
+
 def targets(rows):
-    """``[(claim, measured, target, verdict)]`` for the issue's targets, from this run's ratios."""
+    """``[(claim, measured, target, verdict)]`` for the issues' targets, from this run's ratios."""
     res = []
 
-    def ratio(workload, num, den):
+    def ratio(workload, num, den, size=None):
+        """``den``'s time over ``num``'s (how many times faster ``num`` is)."""
         for r in rows:
-            if r.workload == workload and r.engine == num and r.ok:
+            if r.workload == workload and r.engine == num and r.ok and size in (None, r.size):
                 d = _find(rows, workload, r.size, lambda e: e == den)
                 if d is not None:
                     return paired_ratio(d.timing, r.timing), r, d
@@ -105,12 +114,15 @@ def targets(rows):
         res.append((claim, text if value is not None else "not measured", target,
                     "-" if value is None else ("met" if ok(value) else "MISSED")))
 
+    def shown(claim, value, text):
+        res.append((claim, text if value is not None else "not measured", "(no target)", "-"))
+
     v, _, _ = ratio("a", "chaingrad eager", PEER)
-    add("(a) eager step vs micrograd", v, ">= 30x faster", lambda x: x >= 30, f"{v:.3g}x faster" if v else "")
+    add("(a) eager step vs micrograd", v, ">= 50x faster", lambda x: x >= 50, f"{v:.3g}x faster" if v else "")
     e = next((r for r in rows if r.workload == "a" and r.engine == "chaingrad eager" and r.ok), None)
-    p = next((r for r in rows if r.workload == "a" and r.engine == PEER and r.ok), None)
-    m = p.peak_bytes / e.peak_bytes if e and p and e.peak_bytes else None
-    add("(a) eager peak memory vs micrograd", m, "<= 1/5", lambda x: x >= 5,
+    p = _find(rows, "a", e.size, lambda x: x == PEER) if e else None
+    m = p.peak_bytes / e.peak_bytes if e and p and e.peak_bytes and p.peak_bytes else None
+    add("(a) eager peak memory vs micrograd", m, "<= 1/20", lambda x: x >= 20,
         f"1/{m:.3g} ({fmt_bytes(e.peak_bytes)} vs {fmt_bytes(p.peak_bytes)})" if m else "")
     v, _, _ = ratio("c", "chaingrad eager", PEER)
     add("(c) eager vs micrograd", v, ">= 5x faster", lambda x: x >= 5, f"{v:.3g}x faster" if v else "")
@@ -127,14 +139,39 @@ def targets(rows):
         if judged:
             add(f"(b) eager time/op at {long_} vs {short}, {what}", f, "<= 1.5x", lambda x: x <= 1.5, text)
         else:
-            res.append((f"(b) eager time/op at {long_} vs {short}, {what}",
-                        text if f is not None else "not measured", "(no target)", "-"))
-    v, _, _ = ratio("a", "numpy by hand", "chaingrad compiled")
-    add("(a) compiled step vs numpy by hand", v, "<= 3x numpy's time", lambda x: x <= 3,
-        f"{v:.3g}x numpy's time" if v else "")
+            shown(f"(b) eager time/op at {long_} vs {short}, {what}", f, text)
+    # (a) compiled: the whole step (forward, backward, the optimizer's update)
+    # on the array path, at every size; 1.5x numpy's time at the first
+    # (smallest) size, 1.1x at the larger ones.  Against numpy written with
+    # np.dot as well, shown and not judged.
+    sizes = _sizes(rows, "a", COMPILED) or ["100 points"]
+    for i, size in enumerate(sizes):
+        limit = 1.5 if i == 0 else 1.1
+        v, _, _ = ratio("a", NUMPY, COMPILED, size)
+        add(f"(a) compiled step vs numpy by hand, {size}", v, f"<= {limit}x numpy's time",
+            lambda x, limit=limit: x <= limit, f"{v:.3g}x numpy's time" if v else "")
+    for size in sizes:
+        v, _, _ = ratio("a", NUMPY_DOT, COMPILED, size)
+        shown(f"(a) compiled step vs numpy by hand with np.dot, {size}", v,
+              f"{v:.3g}x its time" if v else "")
     v, _, _ = ratio("d", "numpy closed form", "chaingrad compiled")
     add("(d) compiled vs numpy closed form", v, "<= 5x numpy's time", lambda x: x <= 5,
         f"{v:.3g}x numpy's time" if v else "")
+    # (e) the optimizers: on an array (the array training path), judged
+    # against the per-parameter step they replace; on Values, shown: reading
+    # and writing 337 Values is a floor that no arithmetic removes.
+    def share(v):
+        if v is None:
+            return ""
+        return f"1/{v:.3g} of before's time" if v >= 1 else f"{1 / v:.3g}x before's time"
+
+    for kind in ("SGD", "Adam"):
+        v, _, _ = ratio("e", OPT_ARRAY.format(kind), OPT_BEFORE.format(kind))
+        add(f"(e) {kind} step on an array vs before", v, "<= 1/5 of before's time", lambda x: x >= 5,
+            share(v))
+    for kind in ("SGD", "Adam"):
+        v, _, _ = ratio("e", OPT_VALUES.format(kind), OPT_BEFORE.format(kind))
+        shown(f"(e) {kind} step on Values vs before", v, share(v))
     return res
 
 
@@ -189,26 +226,45 @@ def markdown(rows, titles, command):
 
 
 def plot(rows, titles, path):
-    """A PNG with one panel per workload (log time axis); False without matplotlib."""
+    """A PNG with one panel per workload (log time axis); False without matplotlib.
+
+    A workload timed at several sizes (workload (a): 100, 1,000 and 10,000
+    points) gets bars for its first size and a second panel with a line per
+    engine across the sizes, in seconds per example.
+    """
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    fig, axes = plt.subplots(1, len(titles), figsize=(4.2 * len(titles), 4.0))
-    axes = np.atleast_1d(axes)
-    for ax, (key, title) in zip(axes, titles):
+    panels = []
+    for key, title in titles:
         ok = [r for r in rows if r.workload == key and r.ok]
+        sizes = list(dict.fromkeys(r.size for r in ok))
+        if key == "b" or len(sizes) < 2:
+            panels.append((key, title, ok, "plain"))
+            continue
+        panels.append((key, f"{title}, {sizes[0]}", [r for r in ok if r.size == sizes[0]], "plain"))
+        panels.append((key, f"{title}, by batch size", ok, "sizes"))
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.0))
+    axes = np.atleast_1d(axes)
+    for ax, (key, title, ok, kind) in zip(axes, panels):
         ax.set_title(title, fontsize=9, wrap=True)
         ax.set_yscale("log")
-        if key == "b":
+        if key == "b" or kind == "sizes":
             for engine in dict.fromkeys(r.engine for r in ok):
-                pts = [(r.units, r.per_unit) for r in ok if r.engine == engine]
-                ax.plot(*zip(*pts), marker="o", label=engine)
+                mine = [r for r in ok if r.engine == engine]
+                if len(mine) < 2:
+                    continue
+                if key == "b":
+                    pts = [(r.units, r.per_unit) for r in mine]
+                else:
+                    pts = [(_count(r.size), r.timing.median / _count(r.size)) for r in mine]
+                ax.plot(*zip(*pts), marker="o", label=engine.replace("chaingrad ", ""))
             ax.set_xscale("log")
-            ax.set_xlabel("chain length (ops)")
-            ax.set_ylabel("seconds per op")
+            ax.set_xlabel("chain length (ops)" if key == "b" else "batch size (points)")
+            ax.set_ylabel("seconds per op" if key == "b" else "seconds per point")
             ax.legend(fontsize=8)
         else:
             ax.bar(range(len(ok)), [r.timing.median for r in ok],
@@ -222,6 +278,11 @@ def plot(rows, titles, path):
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return True
+
+
+def _count(size):
+    """The leading number of a size label: ``"1,000 points"`` is 1000."""
+    return int(size.split()[0].replace(",", ""))
 
 
 def command_line():

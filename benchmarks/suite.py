@@ -1,7 +1,7 @@
 """All the workloads, in order; each engine's row says how it fared."""
 import importlib
 
-WORKLOADS = {"a": "mlp_step", "b": "chain", "c": "sum_products", "d": "neuron"}
+WORKLOADS = {"a": "mlp_step", "b": "chain", "c": "sum_products", "d": "neuron", "e": "optim_step"}
 
 
 def titles(only=None):

@@ -1,6 +1,6 @@
 """Train a small MLP to separate two interleaved moons.
 
-    python -m demos.moons [--out out] [--seed 0] [--steps 100] [--points 100]
+    python -m demos.moons [--out out] [--seed 0] [--steps 100] [--points 100] [--eager]
 
 Generates the two-moons data set with numpy (seeded, no download), trains
 ``nn.MLP(2, [16, 16, 1], activation="relu")`` (a linear score out) with the
@@ -8,6 +8,13 @@ mean hinge loss and Adam on the full batch, with a plain-text progress bar,
 until the end of ``--steps``; saves the model (``nn``'s text format) and, when
 matplotlib is installed, a picture of the decision boundary.  Outputs go to
 ``--out`` (default ``out/``).
+
+Training runs on the array path by default (docs/compiler.md, "Training
+with the parameters in an array"): the per-example loss is compiled once,
+the parameters live in one numpy array while Adam updates them, and they are
+written back into the model's Values at the end.  ``--eager`` trains the
+same model the eager way instead, one graph of Values per step, to the same
+numbers (about 1,000x slower).
 """
 from __future__ import annotations
 
@@ -42,10 +49,12 @@ def accuracy(scores: Sequence[float], labels: Sequence[float]) -> float:
 
 
 def train(steps: int = STEPS, points: int = POINTS, noise: float = NOISE, seed: int = 0, lr: float = LR,
-          progress: Progress | None = None
+          progress: Progress | None = None, eager: bool = False
           ) -> tuple[nn.MLP, np.ndarray, np.ndarray, list[tuple[float, float]]]:
     """Train from ``seed``; returns ``(model, X, y, history)``, ``history`` a list of
     ``(loss, accuracy)`` per step, measured on the scores the step trained on.
+    ``eager=True`` trains on Values, one graph per step; the default trains
+    on the array path (:func:`train_compiled`).  Both give the same model.
 
     Example:
         >>> from demos.moons import train
@@ -54,22 +63,67 @@ def train(steps: int = STEPS, points: int = POINTS, noise: float = NOISE, seed: 
         ((10, 2), 2, True)
     """
     X, y = nn.make_moons(points, noise=noise, rng=seed)
-    labels = (2 * y - 1).tolist()                  # hinge wants -1 / +1
-    xs = X.tolist()
     model = nn.MLP(2, [16, 16, 1], activation="relu", rng=seed)
+    run = train_eager if eager else train_compiled
+    return model, X, y, run(model, X, (2 * y - 1).astype(float), steps, lr, progress)
+
+
+def train_eager(model: nn.MLP, X: np.ndarray, labels: np.ndarray, steps: int, lr: float,
+                progress: Progress | None = None) -> list[tuple[float, float]]:
+    """The eager loop: a graph of Values per step, ``backward``, Adam on the Values.
+
+    Example:
+        >>> import nn
+        >>> from demos.moons import train_eager
+        >>> X, y = nn.make_moons(10, rng=0)
+        >>> len(train_eager(nn.MLP(2, [4, 1], rng=0), X, 2.0 * y - 1, steps=3, lr=0.03))
+        3
+    """
+    xs, ts = X.tolist(), labels.tolist()
     opt = nn.Adam(model.parameters(), lr=lr)
     history = []
     for step in range(1, steps + 1):
         scores = [model(x) for x in xs]
-        loss = nn.hinge(scores, labels)
-        acc = accuracy([s.data for s in scores], labels)
-        history.append((loss.data, acc))
+        loss = nn.hinge(scores, ts)
+        history.append((loss.data, accuracy([s.data for s in scores], ts)))
         opt.zero_grad()
         loss.backward()
         opt.step()
         if progress is not None:
-            progress.update(step, f"loss {loss.data:.4f}  acc {100 * acc:5.1f}%")
-    return model, X, y, history
+            progress.update(step, f"loss {history[-1][0]:.4f}  acc {100 * history[-1][1]:5.1f}%")
+    return history
+
+
+def train_compiled(model: nn.MLP, X: np.ndarray, labels: np.ndarray, steps: int, lr: float,
+                   progress: Progress | None = None) -> list[tuple[float, float]]:
+    """The array path: each example's hinge loss compiled once, the parameters
+    in one array (``flat()``) that Adam updates, written back at the end.
+
+    Example:
+        >>> import nn
+        >>> from demos.moons import train_compiled
+        >>> X, y = nn.make_moons(10, rng=0)
+        >>> model = nn.MLP(2, [4, 1], rng=0)
+        >>> before = model.state_dict()
+        >>> len(train_compiled(model, X, 2.0 * y - 1, steps=3, lr=0.03)), model.state_dict() != before
+        (3, True)
+    """
+    x0, x1 = np.ascontiguousarray(X[:, 0]), np.ascontiguousarray(X[:, 1])
+    loss = autograd.compile(lambda a, b, t: (1.0 - t * model([a, b])).relu(), input_grads=False)
+    score = autograd.compile(lambda a, b: model([a, b]))
+    params = loss.flat()                    # the batch's mean hinge loss, as nn.hinge
+    opt = nn.Adam(params, lr=lr)
+    history = []
+    for step in range(1, steps + 1):
+        scores = params.evaluate(score, x0, x1)     # for the accuracy: the scores this step trains on
+        opt.zero_grad()
+        losses = params.value_and_grad(x0, x1, labels)
+        opt.step()
+        history.append((float(losses.mean()), accuracy(scores, labels)))
+        if progress is not None:
+            progress.update(step, f"loss {history[-1][0]:.4f}  acc {100 * history[-1][1]:5.1f}%")
+    params.write_back()                     # the model's Values take the trained numbers
+    return history
 
 
 def final_accuracy(model: nn.MLP, X: np.ndarray, y: np.ndarray) -> float:
@@ -138,16 +192,21 @@ def main(argv: list[str] | None = None) -> tuple[float, list[tuple[float, float]
     parser.add_argument("--seed", type=int, default=0, help="seed of the data and the weights")
     parser.add_argument("--steps", type=int, default=STEPS, help=f"training steps (default {STEPS})")
     parser.add_argument("--points", type=int, default=POINTS, help=f"data set size (default {POINTS})")
+    parser.add_argument("--eager", action="store_true",
+                        help="train on Values, one graph per step, instead of the array path")
     args = parser.parse_args(argv)
     folder = out_dir(args.out)
 
+    path = "eager (Values)" if args.eager else "compiled, parameters in an array"
     print(f"two moons: {args.points} points, noise {NOISE}, seed {args.seed}; "
-          f"MLP(2, [16, 16, 1], relu), hinge loss, Adam(lr={LR}), {args.steps} full-batch steps")
+          f"MLP(2, [16, 16, 1], relu), hinge loss, Adam(lr={LR}), {args.steps} full-batch steps, "
+          f"{path}")
     start = time.perf_counter()
-    model, X, y, history = train(args.steps, args.points, seed=args.seed, progress=Progress(args.steps))
+    model, X, y, history = train(args.steps, args.points, seed=args.seed, progress=Progress(args.steps),
+                                 eager=args.eager)
     seconds = time.perf_counter() - start
     acc = final_accuracy(model, X, y)
-    print(f"training accuracy {100 * acc:.1f}%  ({seconds:.1f} s, {1000 * seconds / args.steps:.0f} ms/step)")
+    print(f"training accuracy {100 * acc:.1f}%  ({seconds:.2f} s, {1000 * seconds / args.steps:.2f} ms/step)")
 
     model_path = os.path.join(folder, "moons_mlp.txt")
     model.save(model_path)

@@ -48,14 +48,39 @@ def test_micrograd_ran(rows):
 @pytest.mark.parametrize("workload", sorted(REFERENCE))
 def test_engines_agree_with_numpy(rows, workload):
     wl = _rows(rows, workload)
-    ref = next(r for r in wl if r.engine == REFERENCE[workload])
-    others = [r for r in wl if r is not ref and r.ok]
-    assert others
-    for r in others:
-        assert r.check.keys() == ref.check.keys()
-        for key, expected in ref.check.items():
-            np.testing.assert_allclose(r.check[key], expected, rtol=1e-9, atol=1e-12,
-                                       err_msg=f"{workload} {r.engine} {key}")
+    sizes = {r.size for r in wl}
+    for size in sizes:
+        ref = next(r for r in wl if r.engine == REFERENCE[workload] and r.size == size)
+        others = [r for r in wl if r is not ref and r.ok and r.size == size]
+        assert others
+        for r in others:
+            assert r.check.keys() == ref.check.keys()
+            for key, expected in ref.check.items():
+                np.testing.assert_allclose(r.check[key], expected, rtol=1e-9, atol=1e-12,
+                                           err_msg=f"{workload} {size} {r.engine} {key}")
+
+
+def test_the_mlp_step_runs_the_fast_engines_at_every_batch_size(rows):
+    by_size = {}
+    for r in _rows(rows, "a"):
+        by_size.setdefault(r.size, set()).add(r.engine)
+    first, *larger = by_size.values()
+    assert {"chaingrad eager", "chaingrad compiled", "chaingrad compiled, Values", "numpy by hand",
+            "numpy by hand, np.dot"} <= first
+    assert larger and all(engines == {"chaingrad compiled", "chaingrad compiled, Values", "numpy by hand",
+                                      "numpy by hand, np.dot"} for engines in larger)
+
+
+def test_the_optimizers_agree_before_on_values_and_on_an_array(rows):
+    # The per-parameter step of before is the truth: same parameters after a step.
+    opt = _rows(rows, "e")
+    assert {r.engine for r in opt} == {f"{k}, per parameter (before)" for k in ("SGD", "Adam")} | \
+        {f"nn.{k} on {w}" for k in ("SGD", "Adam") for w in ("Values", "an array")}
+    for kind in ("SGD", "Adam"):
+        before = next(r for r in opt if r.engine == f"{kind}, per parameter (before)")
+        for r in opt:
+            if r.engine.startswith(f"nn.{kind} "):
+                np.testing.assert_array_equal(r.check["data"], before.check["data"], err_msg=r.engine)
 
 
 def test_chain_matches_closed_form(rows):
@@ -116,6 +141,55 @@ def test_benchmark_docstring_examples(module):
     import importlib
     result = doctest.testmod(importlib.import_module(f"benchmarks.{module}"))
     assert result.attempted > 0 and result.failed == 0
+
+
+def _timed_row(workload, engine, size, seconds, session, units=1):
+    from benchmarks.rows import Row
+    from benchmarks.timing import Timing
+    t = Timing(seconds, seconds, seconds, 1, 3, (seconds,) * 3, session)
+    return Row(workload, engine, size, timing=t, units=units)
+
+
+def test_the_report_judges_the_new_targets_on_the_right_rows():
+    # Synthetic rows timed in the same rounds, each ratio chosen on one side of its limit.
+    from benchmarks.report import targets
+    s = object()
+    rows = [_timed_row("a", "micrograd", "100 points", 1.0, s),
+            _timed_row("a", "chaingrad eager", "100 points", 1 / 55, s),
+            _timed_row("a", "chaingrad compiled, Values", "100 points", 9.0, s),
+            _timed_row("a", "chaingrad compiled", "100 points", 1.4e-4, s),
+            _timed_row("a", "numpy by hand", "100 points", 1e-4, s),
+            _timed_row("a", "numpy by hand, np.dot", "100 points", 0.7e-4, s),
+            _timed_row("a", "chaingrad compiled", "1,000 points", 1.2e-3, s),
+            _timed_row("a", "numpy by hand", "1,000 points", 1e-3, s),
+            _timed_row("a", "chaingrad compiled", "10,000 points", 1.0e-2, s),
+            _timed_row("a", "numpy by hand", "10,000 points", 1e-2, s),
+            _timed_row("e", "SGD, per parameter (before)", "337 parameters", 20e-6, s),
+            _timed_row("e", "nn.SGD on Values", "337 parameters", 25e-6, s),
+            _timed_row("e", "nn.SGD on an array", "337 parameters", 3e-6, s),
+            _timed_row("e", "Adam, per parameter (before)", "337 parameters", 100e-6, s),
+            _timed_row("e", "nn.Adam on Values", "337 parameters", 25e-6, s),
+            _timed_row("e", "nn.Adam on an array", "337 parameters", 25e-6, s)]
+    rows[1].peak_bytes, rows[0].peak_bytes = 1 << 20, 19 << 20
+    got = {claim: (measured, target, verdict) for claim, measured, target, verdict in targets(rows)}
+    assert got["(a) eager step vs micrograd"] == ("55x faster", ">= 50x faster", "met")
+    assert got["(a) eager peak memory vs micrograd"] == ("1/19 (1 MB vs 19 MB)", "<= 1/20", "MISSED")
+    assert got["(a) compiled step vs numpy by hand, 100 points"] == \
+        ("1.4x numpy's time", "<= 1.5x numpy's time", "met")
+    assert got["(a) compiled step vs numpy by hand, 1,000 points"] == \
+        ("1.2x numpy's time", "<= 1.1x numpy's time", "MISSED")
+    assert got["(a) compiled step vs numpy by hand, 10,000 points"] == \
+        ("1x numpy's time", "<= 1.1x numpy's time", "met")
+    assert got["(a) compiled step vs numpy by hand with np.dot, 100 points"] == \
+        ("2x its time", "(no target)", "-")
+    assert got["(e) SGD step on an array vs before"] == ("1/6.67 of before's time",
+                                                         "<= 1/5 of before's time", "met")
+    assert got["(e) Adam step on an array vs before"] == ("1/4 of before's time",
+                                                          "<= 1/5 of before's time", "MISSED")
+    assert got["(e) SGD step on Values vs before"] == ("1.25x before's time", "(no target)", "-")
+    assert got["(e) Adam step on Values vs before"] == ("1/4 of before's time", "(no target)", "-")
+    # The compiled step on Values is shown in the tables, never judged.
+    assert not any("Values" in claim for claim in got if claim.startswith("(a)"))
 
 
 def test_chain_flatness_is_judged_with_the_collector_paused():

@@ -15,7 +15,9 @@ The pipeline, one module per stage, in the order a compiled function uses them:
 * :mod:`.compiled`: :func:`compile` and :class:`Compiled`, which run the
   bound steps under numpy's strict error state;
 * :mod:`.replay`: the exact example-by-example replay, used when numpy meets
-  an overflow, a division by zero or a NaN, or an example fails a domain check.
+  an overflow, a division by zero or a NaN, or an example fails a domain check;
+* :mod:`.flat`: the array training path: :class:`FlatParameters` holds the
+  parameters in one float64 array while training runs (``f.flat()``).
 
 Example:
     >>> import autograd
@@ -24,6 +26,7 @@ Example:
     [4.0, 7.0]
 """
 from .compiled import Compiled, compile
+from .flat import FlatParameters
 from .tracing import TracingError
 
-__all__ = ["compile", "Compiled", "TracingError"]
+__all__ = ["compile", "Compiled", "TracingError", "FlatParameters"]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,6 +39,9 @@ from .plan import Plan
 from .replay import replay
 from .steps import SHARED, VARYING, Ref
 from .tracing import TracingError, trace
+
+if TYPE_CHECKING:
+    from .flat import FlatParameters
 
 __all__ = ["compile", "Compiled", "TracingError"]
 
@@ -77,7 +80,9 @@ class Compiled:
     ``value_and_grad`` returns the inputs' derivatives), ``depth`` (levels of
     the graph), ``n_groups`` (batched steps per forward; each is a few numpy
     calls) and ``plan`` (the :class:`~autograd.compiler.plan.Plan`, to look
-    inside).
+    inside).  About 180 lines of code: a call's path (its inputs read, the
+    strict batched pass, the replay when it cannot be trusted, the sums into
+    ``.grad``) reads top to bottom in one class.
 
     Example:
         >>> import autograd
@@ -141,6 +146,27 @@ class Compiled:
             self._add_checked(grads)
         return values, input_grads
 
+    def flat(self, mean: bool = True) -> FlatParameters:
+        """The parameters in one float64 array, for training at numpy speed
+        (the array training path, :mod:`autograd.compiler.flat`).
+
+        ``params = f.flat()`` copies the parameters' numbers into
+        ``params.data``; ``params.value_and_grad(*inputs)`` adds the gradient
+        of the batch's mean loss (``mean=False``: its sum) to ``params.grad``;
+        ``nn.SGD(params, ...)`` / ``nn.Adam(params, ...)`` update the array;
+        ``params.write_back()`` gives the numbers back to the Values.
+
+        Example:
+            >>> import autograd
+            >>> from autograd import Value
+            >>> w = Value(3.0)
+            >>> params = autograd.compile(lambda x: w * x).flat()
+            >>> params.value_and_grad([1.0, 3.0]), params.grad
+            (array([3., 9.]), array([2.]))
+        """
+        from .flat import FlatParameters
+        return FlatParameters(self, mean)
+
     def _add_checked(self, grads: list[float]) -> None:
         """``p.grad += g`` for every parameter, or an error and no change at all."""
         params = self.parameters
@@ -157,9 +183,12 @@ class Compiled:
         for p, total in zip(params, totals):
             p.grad = total
 
-    def _batch(self, args: tuple) -> tuple[Bound, bool]:
+    def _batch(self, args: tuple, params: np.ndarray | None = None) -> Bound:
         """This thread's buffers for the batch, with the inputs and the
-        parameters' current data written in, and whether they are all finite."""
+        parameters written in.  The parameters are the Values' current data,
+        or ``params`` (one float64 per parameter, in ``self.parameters``
+        order: the array training path, :mod:`.flat`).  Whether they are all
+        finite is checked by :meth:`_run`."""
         plan = self.plan
         if len(args) != plan.n_inputs:
             raise TypeError(f"compile: {self._fn_name} takes {plan.n_inputs} input(s) "
@@ -178,22 +207,34 @@ class Compiled:
         varying = bound.values[VARYING]
         for i, arr in enumerate(arrays):
             varying[i] = arr
-        # An infinity among the inputs or parameters sends the call to the
-        # exact replay: BLAS may skip a zero factor, so a matrix product can
-        # give 0 where eager's 0 * inf is NaN (and an error).
-        finite = True
-        nin = plan.n_inputs
-        if nin and not np.isfinite(varying[:nin]).all():
-            if np.isnan(varying[:nin]).any():
-                i, b = np.argwhere(np.isnan(varying[:nin]))[0]
-                raise ValueError(f"compile: input {self.names[i]}[{b}] is NaN")
-            finite = False
-        if self.parameters:
+        if params is not None:
+            bound.params[:] = params
+        elif self.parameters:
             # A comprehension, not map(attrgetter): its attribute reads take
             # the interpreter's fast path for slots, about twice as fast.
             bound.params[:] = [p.data for p in self.parameters]
-            finite = finite and bool(np.isfinite(bound.values[SHARED][plan.param_sel, 0]).all())
-        return bound, finite
+        return bound
+
+    def _finite(self, bound: Bound) -> bool:
+        """Whether every input and parameter is finite (run under the strict
+        error state: a sum that overflows raises ``FloatingPointError``, and
+        the call is replayed, exactly and slowly).  One sum per block instead
+        of ``np.isfinite(...).all()``: an inf or NaN anywhere makes the sum
+        infinite or NaN."""
+        total = bound.inputs.sum() if self.plan.n_inputs else 0.0
+        if self.parameters:
+            data = bound.param_data
+            if data is None:
+                data = bound.values[SHARED][self.plan.param_sel, 0]
+            total = total + data.sum()
+        return math.isfinite(total)
+
+    def _refuse_nan_inputs(self, bound: Bound) -> None:
+        """``ValueError`` naming the first NaN input, as eager's ``Value(nan)`` refuses it."""
+        nan = np.isnan(bound.inputs)
+        if nan.any():
+            i, b = np.argwhere(nan)[0]
+            raise ValueError(f"compile: input {self.names[i]}[{b}] is NaN")
 
     def _bound(self, size: int) -> Bound:
         """This thread's :class:`~autograd.compiler.binding.Bound` for batches
@@ -205,38 +246,53 @@ class Compiled:
             bound = self._local.bound = Bound(self.plan, size)
         return bound
 
-    def _run(self, args: tuple, grad: bool) -> tuple:
+    def _run(self, args: tuple, grad: bool, params: np.ndarray | None = None,
+             mean: bool = False) -> tuple:
         """``(values, input_grads, param_grads, finite)``: the batched pass, or
         the exact replay when numpy met an overflow, a division by zero or a
         NaN, or an example failed a domain check (``check_domain`` raises
         ``FloatingPointError`` too).  ``finite`` says every parameter gradient
-        is finite."""
+        is finite; ``param_grads`` may be a view of this thread's buffers,
+        valid until its next call.  ``params``: see :meth:`_batch`; ``mean``:
+        the gradients are those of the batch's mean instead of its sum (each
+        example's gradient is seeded with ``1 / B``, as a mean's backward
+        seeds it)."""
         plan = self.plan
-        bound, finite = self._batch(args)
+        bound = self._batch(args, params)
         bufs, grads = bound.values, bound.grads
         try:
-            if not finite:
-                raise FloatingPointError
             # numpy raises (instead of warning) on the floating-point events that
             # mean an eager step would have refused or produced a NaN, and so do
             # the domain checks; the call is then replayed example by example
             # (exact, slow, rare), which raises where and as eager raises.
             with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+                # An infinity among the inputs or parameters sends the call to the
+                # exact replay: BLAS may skip a zero factor, so a matrix product can
+                # give 0 where eager's 0 * inf is NaN (and an error).
+                if not self._finite(bound):
+                    raise FloatingPointError
                 caches = [forward() for forward in bound.forwards]
                 for check in bound.checks:
                     check()
-                values = self._values(bufs)
+                out = bound.out
+                values = self._values(bufs) if out is None else out.copy()
                 # A NaN from a matrix product: numpy does not flag BLAS's work.
-                if np.isnan(values.sum()):
+                total = values.sum()
+                if total != total:
                     raise FloatingPointError
                 if not grad:
                     return values, None, None, True
                 for rows in bound.zero_rows:
                     rows[...] = 0.0
-                self._seed(grads, values.shape[0])
+                if bound.out_grad is not None:
+                    bound.out_grad[...] = 1.0 / values.shape[0] if mean else 1.0
+                else:
+                    self._seed(grads, values.shape[0], mean)
                 for backward, cache in zip(bound.backwards, reversed(caches)):
                     backward(cache)
-                param_grads = grads[SHARED][plan.param_sel, 0]
+                param_grads = bound.param_grads
+                if param_grads is None:
+                    param_grads = grads[SHARED][plan.param_sel, 0]
                 total = param_grads.sum()
                 if total != total:
                     raise FloatingPointError
@@ -247,11 +303,14 @@ class Compiled:
                         raise FloatingPointError
                     inputs = tuple(block.copy())
         except FloatingPointError:
-            exact_values, exact_inputs, exact_params = replay(plan, bufs[VARYING], bufs[SHARED], grad)
+            self._refuse_nan_inputs(bound)
+            exact_values, exact_inputs, exact_params = replay(
+                plan, bufs[VARYING], bufs[SHARED], grad,
+                seed=1.0 / bufs[VARYING].shape[1] if mean else 1.0)
             if exact_params is None:        # replay computes gradients only when grad is true
                 return exact_values, None, None, True
             return exact_values, exact_inputs, exact_params, bool(np.isfinite(exact_params).all())
-        return values, inputs, param_grads.copy(), math.isfinite(total)
+        return values, inputs, param_grads, math.isfinite(total)
 
     def _values(self, bufs: tuple) -> np.ndarray:
         out: Ref | float = self.plan.out
@@ -263,11 +322,14 @@ class Compiled:
             return bufs[VARYING][row].copy()
         return np.full(size, bufs[SHARED][row, 0])
 
-    def _seed(self, grads: tuple, size: int) -> None:
+    def _seed(self, grads: tuple, size: int, mean: bool = False) -> None:
         out = self.plan.out
         if not isinstance(out, float):
             kind, row = out
-            grads[kind][row] = 1.0 if kind == VARYING else float(size)
+            if mean:
+                grads[kind][row] = 1.0 / size if kind == VARYING else 1.0
+            else:
+                grads[kind][row] = 1.0 if kind == VARYING else float(size)
 
     def __repr__(self) -> str:
         return (f"<compiled {self._fn_name}{self.names}: {len(self.parameters)} parameters, "

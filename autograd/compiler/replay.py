@@ -45,13 +45,15 @@ def _param_name(plan: Plan, i: int) -> str:
 
 
 def replay(plan: Plan, varying: np.ndarray, shared: np.ndarray,
-           grad: bool) -> tuple[np.ndarray, tuple | None, np.ndarray | None]:
+           grad: bool, seed: float = 1.0) -> tuple[np.ndarray, tuple | None, np.ndarray | None]:
     """``(values, input_grads, param_grads)`` for the batch whose inputs are
     the first rows of ``varying`` and whose parameters are in ``shared``,
     every example through the engine's scalar rules, eager semantics exactly.
 
     ``input_grads`` and ``param_grads`` are ``None`` unless ``grad``;
-    ``input_grads`` is ``()`` for a plan without input gradients.
+    ``input_grads`` is ``()`` for a plan without input gradients.  Each
+    example's backward starts from ``seed`` (``1 / B`` for the gradient of
+    the batch's mean, as eager's mean passes it to each example).
 
     Example:
         >>> import numpy as np
@@ -65,11 +67,11 @@ def replay(plan: Plan, varying: np.ndarray, shared: np.ndarray,
     """
     # registry.evaluate, not the engine's node constructors: it raises even
     # when this compiled call runs inside another function's trace.
-    return _replay(plan, varying, shared, grad)
+    return _replay(plan, varying, shared, grad, seed)
 
 
 def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
-            grad: bool) -> tuple[np.ndarray, tuple | None, np.ndarray | None]:
+            grad: bool, seed: float) -> tuple[np.ndarray, tuple | None, np.ndarray | None]:
     V, S = VARYING, SHARED
     size = Vb.shape[1]
     nv = plan.n_varying
@@ -96,7 +98,7 @@ def _replay(plan: Plan, Vb: np.ndarray, Sb: np.ndarray,
         if not grad:
             continue
         g = [[0.0] * nv, [0.0] * len(s0)]
-        g[out.kind][out.row] = 1.0
+        g[out.kind][out.row] = seed
         last_op = {}     # per shared row, the op that last added to it (for an error)
         for prim, opr, extra, (okind, orow), constant in back:
             gn = g[okind][orow]

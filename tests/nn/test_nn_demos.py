@@ -133,3 +133,29 @@ def test_moons_mlp_from_a_fixed_seed_reaches_97_percent(tmp_path, capsys):
     # the picture is there exactly when matplotlib is (CI installs it: extra "demos")
     assert (tmp_path / "moons_boundary.png").exists() == HAVE_MATPLOTLIB
     assert math.isfinite(history[-1][0])
+
+
+def test_moons_on_the_array_path_trains_the_model_the_eager_loop_trains():
+    # The eager loop is the truth: the same accuracy at every step, the same
+    # losses and parameters up to rounding.  BLAS sums the batch in another
+    # order, and where a gradient nearly cancels (the output bias's: a sum of
+    # +-1/60 terms) Adam divides that rounding by the gradient's own size, so
+    # the parameters agree to 1e-6 here, not to the 1e-12 that smooth losses
+    # give (tests/compiler/test_compile_flat.py).
+    compiled = moons.train(steps=40, points=60, seed=1)
+    eager = moons.train(steps=40, points=60, seed=1, eager=True)
+    assert [a for _, a in compiled[3]] == [a for _, a in eager[3]]
+    np.testing.assert_allclose([loss for loss, _ in compiled[3]], [loss for loss, _ in eager[3]], rtol=1e-9)
+    got, want = compiled[0].state_dict(), eager[0].state_dict()
+    np.testing.assert_allclose(list(got.values()), list(want.values()), rtol=1e-6, atol=1e-12)
+    assert got != nn.MLP(2, [16, 16, 1], activation="relu", rng=1).state_dict()   # it trained
+    assert all(type(p.data) is float for p in compiled[0].parameters())      # written back as floats
+
+
+def test_moons_command_line_trains_either_way(tmp_path, capsys):
+    for flag in ([], ["--eager"]):
+        acc, history = moons.main(["--out", str(tmp_path), "--steps", "3", "--points", "12", *flag])
+        out = capsys.readouterr().out
+        assert ("eager (Values)" in out) == bool(flag)
+        assert ("compiled, parameters in an array" in out) == (not flag)
+        assert len(history) == 3

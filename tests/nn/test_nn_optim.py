@@ -336,3 +336,46 @@ def test_a_non_finite_numpy_gradient_is_refused_without_a_warning(path, grad):
         with pytest.raises(ValueError, match=r"params\[0\]\.grad is"):
             opt.step()
     assert p.data == 1.0
+
+
+# --- the array path (f.flat()): the same steps, accepted and refused alike ---------
+
+def flat_of(datas):
+    """A compiled function's flat parameters holding ``datas``, in that order."""
+    import autograd
+    ps = [Value(d) for d in datas]
+    params = autograd.compile(lambda x: autograd.sum([p * x for p in ps])).flat()
+    order = [params.values.index(p) for p in ps]
+    return params, order
+
+
+@settings(max_examples=150, deadline=None)
+@given(optimizers, st.integers(1, 4).flatmap(lambda n: st.tuples(
+    st.lists(floats_or_inf, min_size=n, max_size=n),
+    st.lists(st.lists(st.floats(), min_size=n, max_size=n), min_size=1, max_size=4))))
+def test_the_array_path_takes_and_refuses_the_same_steps_as_the_values_path(make, case):
+    # The Values path (checked above against hand-worked steps) is the truth:
+    # each step is accepted or refused alike, with the same message, and the
+    # parameters hold the same bits afterwards.
+    datas, steps = case
+    ps = [Value(d) for d in datas]
+    params, order = flat_of(datas)
+    on_values, on_array = make(ps), make(params)
+    for grads in steps:
+        for p, g in zip(ps, grads):
+            p.grad = g
+        params.grad[order] = grads
+        outcomes = []
+        for opt in (on_values, on_array):
+            try:
+                opt.step()
+                outcomes.append(None)
+            except ValueError as e:
+                # the array's names, params.grad[i], read as the Values' params[i].grad
+                text = re.sub(r"params\.(data|grad)\[(\d+)\]", r"params[\2].\1", str(e))
+                outcomes.append(text.replace("].data (data", "] (data"))
+        if outcomes[1] is not None:            # the array path names the array's index
+            outcomes[1] = re.sub(r"params\[(\d+)\]", lambda m: f"params[{order.index(int(m[1]))}]",
+                                 outcomes[1])
+        assert outcomes[0] == outcomes[1]
+        assert bits(ps) == [struct.pack("<d", x) for x in params.data[order].tolist()]
