@@ -793,15 +793,6 @@ def _lecture_node(v, children, op):
         v._a = ()
 
 
-def _operands(node):
-    b = node._b
-    if b is _NARY:
-        return node._a
-    if b is _UNARY:
-        return (node._a,)
-    return (node._a, b)
-
-
 def _deepcopy_graph(root, memo):
     """Copy every node ``root`` depends on, operands first, without recursion."""
     stack = [root]
@@ -810,7 +801,7 @@ def _deepcopy_graph(root, memo):
         if id(node) in memo:
             stack.pop()
             continue
-        pending = [a for a in _operands(node) if type(a) is not _float and id(a) not in memo]
+        pending = [a for a in node._args if type(a) is not _float and id(a) not in memo]
         if pending:          # copy the operands first
             stack.extend(pending)
             continue

@@ -199,11 +199,13 @@ def _arg_names(fn: Callable[..., Any], nargs: int | None) -> tuple[str, ...]:
     return tuple(named[i] if i < len(named) else f"x{i}" for i in range(int(nargs)))
 
 
-def _extend_order(roots: list[Value], seen: set[Value], order: list[Value]) -> None:
+def _extend_order(roots: list[Value], seen: set[Value], order: list[Value],
+                  leaves: bool = True) -> None:
     """Append to ``order`` every node reachable from ``roots`` and not in
-    ``seen``, operands first.  Iterative, like the engine's own walk."""
+    ``seen``, operands first; with ``leaves=False`` only operation nodes.
+    Iterative, like the engine's own walk."""
     for root in roots:
-        if root in seen:
+        if root in seen or (not leaves and root.is_leaf()):
             continue
         stack = [(root, False)]
         while stack:
@@ -215,7 +217,8 @@ def _extend_order(roots: list[Value], seen: set[Value], order: list[Value]) -> N
                 continue
             seen.add(node)
             stack.append((node, True))
-            stack.extend((a, False) for a in reversed(node.parents) if a not in seen)
+            stack.extend((a, False) for a in reversed(node.parents)
+                         if a not in seen and (leaves or not a.is_leaf()))
 
 
 def _refuse_captured(traced: Traced, created: list[Value]) -> None:
@@ -296,21 +299,6 @@ def _made_order(created: list[Value], nodes: list[Value]) -> list[Value]:
     The trace records every node as it is made; a node it did not record
     (none is known to exist) goes where it must, just before its first user,
     so the list stays operands-first."""
-    placed: set[Value] = set()
     made: list[Value] = []
-    for node in created + nodes:
-        if node in placed or node.is_leaf():
-            continue
-        stack = [(node, False)]
-        while stack:
-            v, ready = stack.pop()
-            if ready:
-                made.append(v)
-                continue
-            if v in placed:
-                continue
-            placed.add(v)
-            stack.append((v, True))
-            stack.extend((a, False) for a in reversed(v.parents)
-                         if a not in placed and not a.is_leaf())
+    _extend_order(created + nodes, set(), made, leaves=False)
     return made
