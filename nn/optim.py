@@ -45,6 +45,7 @@ import numbers
 from collections.abc import Callable, Iterable
 
 import numpy as np
+import numpy.typing as npt
 
 from autograd import Value
 from autograd.compiler import FlatParameters
@@ -268,8 +269,10 @@ class Adam(Optimizer):
         self.eps = _number(eps, "eps", where, lambda x: x > 0, "a finite number > 0")
         super().__init__(params)
         self.t = 0
-        self._m = np.zeros(len(self.params))
-        self._v = np.zeros(len(self.params))
+        # Annotated as any shape: numpy's stubs (2.2 vs 2.4+) disagree on the
+        # shape type that arithmetic on a 1-d array returns.
+        self._m: npt.NDArray[np.float64] = np.zeros(len(self.params))
+        self._v: npt.NDArray[np.float64] = np.zeros(len(self.params))
 
     def step(self) -> None:
         """Update every parameter once from its gradient (all or nothing).
