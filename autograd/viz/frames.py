@@ -97,9 +97,13 @@ class Plan(NamedTuple):
     on_path: set
 
 
-def _name(v, i):
-    """A node as the learner named it: its label, else its number."""
-    return plain_text(v.label) if v.label else f"#{i}"
+def _name(v, i, names=None):
+    """A node as the learner named it, the name its box shows: its label,
+    else its name in ``module=`` (``w.1``, ``b``), else its number."""
+    if v.label:
+        return plain_text(v.label)
+    pname = names and names.get(v)
+    return plain_text(pname) if pname else f"#{i}"
 
 
 def plan_steps(root: Value, what: str, *, rankdir: str = "LR", gradient: float = 1.0,
@@ -146,7 +150,7 @@ def _plan(order, gradient, digits, what, where, clusters, names, on_path):
     total = len(todo)
     r = n - 1
     steps = [Step(r, gradient, None, [], [
-        f"Step 0 of {total}: backward starts at the root, {_name(order[r], r)}",
+        f"Step 0 of {total}: backward starts at the root, {_name(order[r], r, names)}",
         f"grad = {num(gradient, digits)} at the root: backward starts here"])]
     for s, i in enumerate(todo, 1):
         v = order[i]
@@ -154,8 +158,8 @@ def _plan(order, gradient, digits, what, where, clusters, names, on_path):
         args = v._args
         passed = [0.0] * len(args)
         changes: list[tuple[int, float, float]] = []
-        names_ = [_name(a, index[a]) for a in operands(v)]
-        head = (f"Step {s} of {total}: {_name(v, i)} = {op_expr(v, names_, digits)}, "
+        names_ = [_name(a, index[a], names) for a in operands(v)]
+        head = (f"Step {s} of {total}: {_name(v, i, names)} = {op_expr(v, names_, digits)}, "
                 f"grad {num(g, digits)}")
         if not has_derivs(v):
             # A learner's own operation: only its _backward closure knows what
@@ -173,7 +177,7 @@ def _plan(order, gradient, digits, what, where, clusters, names, on_path):
                 widths[j] = max(widths[j], text_width(num(new, digits), 11))
                 if abs(new) > scale and abs(new) != float("inf"):
                     scale = abs(new)
-                entries.append(f"{_name(a, j)}: {add_up(old, passed[k], new, digits)}")
+                entries.append(f"{_name(a, j, names)}: {add_up(old, passed[k], new, digits)}")
             lines = [head + ", the learner's own operation: its _backward closure runs"
                      + (" and adds to each child:" if entries else "; it has no children")]
             steps.append(Step(i, g, passed, changes, lines + _wrap(entries)))
@@ -203,7 +207,7 @@ def _plan(order, gradient, digits, what, where, clusters, names, on_path):
             if summed == summed and abs(summed) > scale and abs(summed) != float("inf"):
                 scale = abs(summed)
             role = f" ({parts[k]})" if parts[k] else ""
-            entries.append(f"{_name(a, j)}{role}: {add_up(old, c, summed, digits)}")
+            entries.append(f"{_name(a, j, names)}{role}: {add_up(old, c, summed, digits)}")
         if contribs:
             lines = [head + ", passes grad × local derivative to each operand:"]
             lines += _wrap(entries)

@@ -191,6 +191,23 @@ def test_frames_group_by_module():
     assert "<i>w.1</i>" in frames[0].source
 
 
+def test_captions_name_parameters_as_their_boxes_do():
+    # With module=, a parameter's box reads "w.1" or "b": the caption must use
+    # the same name, not "#1".  A parameter's own label still wins.
+    import nn
+    from autograd.viz.frames import plan_steps
+    model = nn.MLP(2, [1], rng=0)
+    model.layers[0].neurons[0].w[0].label = "first weight"
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    caption = plan_steps(loss, "test", module=model).steps[-1].caption
+    assert "= 0.5·first weight + (-1)·w.1 + 1·b," in caption[0]
+    entries = {name: (passed, new) for name, old, passed, new in _entries(caption)}
+    assert list(entries) == ["first weight", "w.1", "b"]
+    loss.backward()                 # the bias's gradient, d loss / d b = 2 (z - 1) · 1
+    z = model([0.5, -1.0]).data
+    assert float(entries["b"][1]) == pytest.approx(2 * (z - 1), rel=1e-3)
+
+
 def test_a_constants_overflowing_local_derivative_does_not_stop_the_frames():
     # d(x / c)/dc overflows at c = 1e-160, but c is a constant: backward never
     # needs it, so the frames must not refuse it either.  Truth: d(x/c)/dx = 1/c.
