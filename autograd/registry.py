@@ -43,7 +43,7 @@ from .mathspaces import FLOAT
 from .rulecheck import check_rules
 
 __all__ = ["Primitive", "PRIMITIVES", "BUILT_IN", "register", "Domain", "lookup", "check_args",
-           "evaluate", "chain_rule", "FINITE_DERIVATIVES", "derivs_known_finite", "gradients",
+           "evaluate", "chain_rule", "derivs_known_finite", "gradients",
            "pass_back", "backward_step", "held_grad", "commit", "guarded_backward", "to_float",
            "short_repr", "fmt_args", "node_text", "nan_gradient_error", "nan_seed_error", "micrograd_op"]
 
@@ -66,6 +66,13 @@ class Primitive:
     ``None`` for the variadic ``sum`` and ``dot``.  ``symbol`` is how the
     pictures show it (``"*"`` for ``mul``).
 
+    ``finite_derivs`` says that the local derivatives are finite wherever
+    the operands are (constants, the operands, bounded functions), so that
+    a zero gradient need not evaluate them (:func:`chain_rule`).  It is
+    False unless :mod:`autograd.primitives` sets it on one of its own
+    entries (before the engine reads them), so that a rule registered
+    later, which nobody has vetted, is evaluated and checked.
+
     A primitive is shared, never copied: ``copy.deepcopy`` gives the object
     itself, and ``pickle`` stores a table entry by its name (the lambdas
     cannot be pickled), so a graph or a model copies and pickles whole.
@@ -76,7 +83,7 @@ class Primitive:
         (-2.0,)
     """
 
-    __slots__ = ("name", "symbol", "arity", "forward", "derivs", "domain")
+    __slots__ = ("name", "symbol", "arity", "forward", "derivs", "domain", "finite_derivs")
 
     def __init__(self, name: str, symbol: str, arity: int | None,
                  forward: Callable[..., Any], derivs: Callable[..., tuple[Any, ...]],
@@ -87,6 +94,7 @@ class Primitive:
         self.forward = forward
         self.derivs = derivs
         self.domain = domain
+        self.finite_derivs = False
 
     def operands(self, args: Sequence[Any]) -> Sequence[Any]:
         """The leading ``args`` that are differentiable operands.
@@ -362,18 +370,10 @@ def evaluate(prim: Primitive, datas: Sequence[Any]) -> float:
 
 # ---- one step of backpropagation ----------------------------------------------------
 
-#: Built-in primitives whose local derivatives are finite wherever their
-#: operands are (their rules are constants, operands, or bounded functions):
-#: a zero gradient may skip evaluating them.  Every other primitive (one
-#: with a domain, so a pole or an overflow: 1/x, sqrt, log; or one
-#: registered later) is evaluated and checked even then.
-FINITE_DERIVATIVES = frozenset({"add", "sub", "mul", "neg", "exp", "abs", "tanh", "sigmoid",
-                                "softplus", "relu", "leaky_relu", "sum", "dot", "m.sin", "m.cos"})
-
-
 def derivs_known_finite(prim: Primitive) -> bool:
     """True when ``prim``'s local derivatives are certainly finite at finite
-    operands, without evaluating them (see :data:`FINITE_DERIVATIVES`).
+    operands, without evaluating them: its entry says so
+    (:attr:`Primitive.finite_derivs`, set in :mod:`autograd.primitives`).
 
     Example:
         >>> from autograd.primitives import PRIMITIVES
@@ -381,7 +381,7 @@ def derivs_known_finite(prim: Primitive) -> bool:
         >>> derivs_known_finite(PRIMITIVES["tanh"]), derivs_known_finite(PRIMITIVES["sqrt"])
         (True, False)
     """
-    return prim.name in FINITE_DERIVATIVES and PRIMITIVES.get(prim.name) is prim
+    return prim.finite_derivs
 
 
 def _data_of(x: Any) -> Any:
