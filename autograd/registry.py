@@ -30,10 +30,12 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import inspect
 import math
 import numbers
 import pickle
 from collections.abc import Callable, Iterator, Sequence
+from types import FunctionType
 from typing import Any
 
 import numpy as np
@@ -322,17 +324,37 @@ def check_args(prim: Primitive, args: Sequence[Any], is_value: Callable[[Any], b
         if prim.name == "dot" and n % 2:
             raise ValueError(f"{where}: dot takes an even number of operands (xs, then as many ws), got {n}")
         return
-    code = getattr(prim.forward, "__code__", None)
-    if code is not None and not code.co_flags & 0x04:  # forward(m, *operands, *params): no *args
-        n_params = code.co_argcount - 1 - prim.arity
-        if n != prim.arity + n_params:
-            raise TypeError(f"{where}: {prim.name} takes {prim.arity} operand(s) and "
-                            f"{n_params} parameter(s), got {n} argument(s)")
+    n_params = _param_count(prim.arity, prim.forward)
+    if n_params is not None and n != prim.arity + n_params:
+        raise TypeError(f"{where}: {prim.name} takes {prim.arity} operand(s) and "
+                        f"{n_params} parameter(s), got {n} argument(s)")
     for i in range(prim.arity, n):
         if is_value(args[i]):
             hint = ": use x ** y (vpow) to differentiate both" if prim.name in ("pow", "rpow") else ""
             raise TypeError(f"{where}: {prim.name}'s argument {i + 1} is a constant parameter "
                             f"(a number), got a Value{hint}")
+
+
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def _param_count(arity: int, forward: Callable[..., Any]) -> int | None:
+    """How many constant parameters ``forward(m, *operands, *params)`` takes
+    after ``m`` and ``arity`` operands (negative: it takes fewer operands);
+    ``None`` when it takes any number (``*args``) or says nothing (a builtin).
+    ``register`` (:mod:`autograd.rulecheck`) and ``apply`` both count this way."""
+    if type(forward) is FunctionType and not hasattr(forward, "__wrapped__"):
+        # A lambda or a def, nearly every rule: its code object says it, at apply's pace.
+        code = forward.__code__
+        return None if code.co_flags & inspect.CO_VARARGS else code.co_argcount - 1 - arity
+    # A bound method (self is not counted), a functools.partial, a decorated function.
+    try:
+        kinds = [p.kind for p in inspect.signature(forward).parameters.values()]
+    except (TypeError, ValueError):
+        return None
+    if inspect.Parameter.VAR_POSITIONAL in kinds:
+        return None
+    return sum(k in _POSITIONAL for k in kinds) - 1 - arity
 
 
 def evaluate(prim: Primitive, datas: Sequence[Any]) -> float:
