@@ -90,6 +90,7 @@ class Closure:
     __slots__ = ("name", "symbol", "fn")
     arity = None      # any number of children
     derivs = None     # no local derivative the engine can read
+    finite_derivs = False  # a closure is no rule anyone vetted: never skipped
     forward = None
     domain = None
 

@@ -146,7 +146,6 @@ from .closures import (
 )
 from .primitives import FLOAT, PRIMITIVES, Primitive
 from .registry import (
-    FINITE_DERIVATIVES,
     backward_step,
     check_args,
     commit,
@@ -195,8 +194,8 @@ _ADD, _SUB, _MUL, _DIV, _NEG = _P["add"], _P["sub"], _P["mul"], _P["div"], _P["n
 _POW, _RPOW, _VPOW = _P["pow"], _P["rpow"], _P["vpow"]
 _SUM, _DOT = _P["sum"], _P["dot"]
 _LEAKY_RELU, _RELU = _P["leaky_relu"], _P["relu"]
-# The primitives whose local derivatives a zero gradient may skip (registry.FINITE_DERIVATIVES).
-_SMOOTH = frozenset(_P[name] for name in FINITE_DERIVATIVES)
+# The table's entries whose local derivatives a zero gradient may skip (Primitive.finite_derivs).
+_SMOOTH = frozenset(p for p in _P.values() if p.finite_derivs)
 _float = float
 _value_new = object.__new__
 _sum_floats = builtins.sum   # this module's own sum() is autograd.sum

@@ -34,8 +34,9 @@ import math
 from typing import Any
 
 from . import engine, plain
+from .closures import is_closure
 from .primitives import FLOAT
-from .registry import chain_rule, nan_gradient_error, short_repr
+from .registry import pass_back, short_repr
 
 __all__ = ["explain", "Explanation", "Term", "Group", "MAX_TERMS", "PATH_CAP"]
 
@@ -249,11 +250,6 @@ def _check_arguments(out: Any, x: Any, max_terms: Any) -> None:
         raise ValueError(f"explain: max_terms must be a positive int, got {max_terms!r}")
 
 
-def _known(prim: Any) -> bool:
-    # A node made by a learner's closure has a primitive with no derivative rule.
-    return getattr(prim, "derivs", None) is not None
-
-
 def _gradients(order: list[Any], count: dict[Any, int]) -> tuple[dict[Any, float], set[Any]]:
     """d out / d node for every node: ``grad``'s rule, the same operations in the
     same order (so the same floats and the same errors); and the nodes that
@@ -264,25 +260,15 @@ def _gradients(order: list[Any], count: dict[Any, int]) -> tuple[dict[Any, float
         prim = node._prim
         if prim is None:
             continue
-        if not _known(prim) or node in unknown:
+        if is_closure(prim) or node in unknown:
             # No rule to apply, or only part of this node's gradient is known:
             # what it would pass to the nodes that depend on x is unknown.
             if node in grads or node in unknown:
                 unknown.update(p for p in node.parents if p in count)
             continue
-        g = grads.get(node)
-        if g is None:
-            continue
-        args = node._args
-        datas = [a if isinstance(a, float) else a.data for a in args]
-        for k, (a, share) in enumerate(zip(args, chain_rule(prim, node.data, datas, g, FLOAT, "explain"))):
-            if isinstance(a, float):  # a constant needs no gradient
-                continue
-            so_far = grads.get(a, 0.0)
-            total = so_far + share
-            if total != total:
-                raise nan_gradient_error("explain", prim, node.data, datas, k, g, so_far)
-            grads[a] = total
+        # As registry.gradients: a node nothing reached passes with gradient 0,
+        # so the zero-gradient rule still checks its local derivatives.
+        pass_back(node, grads.get(node, 0.0), grads, FLOAT, "explain")
     return grads, unknown
 
 
@@ -290,7 +276,7 @@ def _local_derivatives(node: Any) -> tuple[float | None, ...]:
     """d node / d parent for each of ``node.parents``, in order (``None``: unknown)."""
     prim = node._prim
     parents = node.parents
-    if not _known(prim):
+    if is_closure(prim):
         return (None,) * len(parents)
     args = node._args
     datas = [a if isinstance(a, float) else a.data for a in args]

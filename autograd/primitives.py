@@ -86,6 +86,14 @@ register("m.cos", "cos", 1, lambda m, x: m.cos(x),      lambda m, out, x: (-m.si
          (lambda x: abs(x) < math.inf, "input must be finite"))
 # fmt: on
 
+# Rules that are finite wherever their operands are (constants, the operands,
+# bounded functions): behind a zero gradient they need not be evaluated.  The
+# others have a pole or can overflow (div, the powers, log, sqrt) and are
+# evaluated and checked even then, as is every primitive registered later.
+for _name in ("add", "sub", "mul", "neg", "exp", "abs", "tanh", "sigmoid", "softplus", "relu",
+              "leaky_relu", "sum", "dot", "m.sin", "m.cos"):
+    PRIMITIVES[_name].finite_derivs = True
+
 # Everything above is built in: the operators hold these entries themselves,
 # so register() refuses to replace one (a new "mul" would never reach x * y).
 BUILT_IN.update(PRIMITIVES)

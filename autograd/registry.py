@@ -30,10 +30,12 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import inspect
 import math
 import numbers
 import pickle
 from collections.abc import Callable, Iterator, Sequence
+from types import FunctionType
 from typing import Any
 
 import numpy as np
@@ -43,7 +45,7 @@ from .mathspaces import FLOAT
 from .rulecheck import check_rules
 
 __all__ = ["Primitive", "PRIMITIVES", "BUILT_IN", "register", "Domain", "lookup", "check_args",
-           "evaluate", "chain_rule", "FINITE_DERIVATIVES", "derivs_known_finite", "gradients",
+           "evaluate", "chain_rule", "derivs_known_finite", "gradients",
            "pass_back", "backward_step", "held_grad", "commit", "guarded_backward", "to_float",
            "short_repr", "fmt_args", "node_text", "nan_gradient_error", "nan_seed_error", "micrograd_op"]
 
@@ -66,6 +68,13 @@ class Primitive:
     ``None`` for the variadic ``sum`` and ``dot``.  ``symbol`` is how the
     pictures show it (``"*"`` for ``mul``).
 
+    ``finite_derivs`` says that the local derivatives are finite wherever
+    the operands are (constants, the operands, bounded functions), so that
+    a zero gradient need not evaluate them (:func:`chain_rule`).  It is
+    False unless :mod:`autograd.primitives` sets it on one of its own
+    entries (before the engine reads them), so that a rule registered
+    later, which nobody has vetted, is evaluated and checked.
+
     A primitive is shared, never copied: ``copy.deepcopy`` gives the object
     itself, and ``pickle`` stores a table entry by its name (the lambdas
     cannot be pickled), so a graph or a model copies and pickles whole.
@@ -76,7 +85,7 @@ class Primitive:
         (-2.0,)
     """
 
-    __slots__ = ("name", "symbol", "arity", "forward", "derivs", "domain")
+    __slots__ = ("name", "symbol", "arity", "forward", "derivs", "domain", "finite_derivs")
 
     def __init__(self, name: str, symbol: str, arity: int | None,
                  forward: Callable[..., Any], derivs: Callable[..., tuple[Any, ...]],
@@ -87,6 +96,7 @@ class Primitive:
         self.forward = forward
         self.derivs = derivs
         self.domain = domain
+        self.finite_derivs = False
 
     def operands(self, args: Sequence[Any]) -> Sequence[Any]:
         """The leading ``args`` that are differentiable operands.
@@ -314,17 +324,37 @@ def check_args(prim: Primitive, args: Sequence[Any], is_value: Callable[[Any], b
         if prim.name == "dot" and n % 2:
             raise ValueError(f"{where}: dot takes an even number of operands (xs, then as many ws), got {n}")
         return
-    code = getattr(prim.forward, "__code__", None)
-    if code is not None and not code.co_flags & 0x04:  # forward(m, *operands, *params): no *args
-        n_params = code.co_argcount - 1 - prim.arity
-        if n != prim.arity + n_params:
-            raise TypeError(f"{where}: {prim.name} takes {prim.arity} operand(s) and "
-                            f"{n_params} parameter(s), got {n} argument(s)")
+    n_params = _param_count(prim.arity, prim.forward)
+    if n_params is not None and n != prim.arity + n_params:
+        raise TypeError(f"{where}: {prim.name} takes {prim.arity} operand(s) and "
+                        f"{n_params} parameter(s), got {n} argument(s)")
     for i in range(prim.arity, n):
         if is_value(args[i]):
             hint = ": use x ** y (vpow) to differentiate both" if prim.name in ("pow", "rpow") else ""
             raise TypeError(f"{where}: {prim.name}'s argument {i + 1} is a constant parameter "
                             f"(a number), got a Value{hint}")
+
+
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def _param_count(arity: int, forward: Callable[..., Any]) -> int | None:
+    """How many constant parameters ``forward(m, *operands, *params)`` takes
+    after ``m`` and ``arity`` operands (negative: it takes fewer operands);
+    ``None`` when it takes any number (``*args``) or says nothing (a builtin).
+    ``register`` (:mod:`autograd.rulecheck`) and ``apply`` both count this way."""
+    if type(forward) is FunctionType and not hasattr(forward, "__wrapped__"):
+        # A lambda or a def, nearly every rule: its code object says it, at apply's pace.
+        code = forward.__code__
+        return None if code.co_flags & inspect.CO_VARARGS else code.co_argcount - 1 - arity
+    # A bound method (self is not counted), a functools.partial, a decorated function.
+    try:
+        kinds = [p.kind for p in inspect.signature(forward).parameters.values()]
+    except (TypeError, ValueError):
+        return None
+    if inspect.Parameter.VAR_POSITIONAL in kinds:
+        return None
+    return sum(k in _POSITIONAL for k in kinds) - 1 - arity
 
 
 def evaluate(prim: Primitive, datas: Sequence[Any]) -> float:
@@ -362,18 +392,10 @@ def evaluate(prim: Primitive, datas: Sequence[Any]) -> float:
 
 # ---- one step of backpropagation ----------------------------------------------------
 
-#: Built-in primitives whose local derivatives are finite wherever their
-#: operands are (their rules are constants, operands, or bounded functions):
-#: a zero gradient may skip evaluating them.  Every other primitive (one
-#: with a domain, so a pole or an overflow: 1/x, sqrt, log; or one
-#: registered later) is evaluated and checked even then.
-FINITE_DERIVATIVES = frozenset({"add", "sub", "mul", "neg", "exp", "abs", "tanh", "sigmoid",
-                                "softplus", "relu", "leaky_relu", "sum", "dot", "m.sin", "m.cos"})
-
-
 def derivs_known_finite(prim: Primitive) -> bool:
     """True when ``prim``'s local derivatives are certainly finite at finite
-    operands, without evaluating them (see :data:`FINITE_DERIVATIVES`).
+    operands, without evaluating them: its entry says so
+    (:attr:`Primitive.finite_derivs`, set in :mod:`autograd.primitives`).
 
     Example:
         >>> from autograd.primitives import PRIMITIVES
@@ -381,7 +403,7 @@ def derivs_known_finite(prim: Primitive) -> bool:
         >>> derivs_known_finite(PRIMITIVES["tanh"]), derivs_known_finite(PRIMITIVES["sqrt"])
         (True, False)
     """
-    return prim.name in FINITE_DERIVATIVES and PRIMITIVES.get(prim.name) is prim
+    return prim.finite_derivs
 
 
 def _data_of(x: Any) -> Any:

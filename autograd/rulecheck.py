@@ -28,7 +28,6 @@ Example:
 from __future__ import annotations
 
 import builtins
-import inspect
 import numbers
 import re
 import sys
@@ -236,26 +235,13 @@ def _message(name: str, which: str, refused: _Refused) -> str:
             f'and on a batch it fails; {fix}; see {_PAGE}, "Why math.* is refused"')
 
 
-def _n_params(arity: int, forward: Callable[..., Any]) -> int:
-    """How many constant parameters ``forward(m, *operands, *params)`` takes."""
-    try:
-        params = inspect.signature(forward).parameters.values()
-    except (TypeError, ValueError):   # a builtin without a signature: assume none
-        return 0
-    kinds = [p.kind for p in params]
-    if inspect.Parameter.VAR_POSITIONAL in kinds:
-        return 0
-    positional = sum(k in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-                     for k in kinds)
-    return positional - 1 - arity
-
-
 def _trials(name: str, arity: int | None, forward: Callable[..., Any]) -> list[tuple[int, tuple[float, ...]]]:
     """(operand count, parameters) to run the rules with, until one run is clean:
     a parameter may be constrained (an exponent, a rate), so several are tried."""
     if arity is None:
         return [(n, ()) for n in (2, 3, 1, 4)]
-    n_params = _n_params(arity, forward)
+    from .registry import _param_count  # registry imports this module: looked up at call time
+    n_params = _param_count(arity, forward) or 0   # any number, or unknown: try none
     if n_params < 0:
         raise ValueError(f"register({name!r}): arity is {arity}, but the value rule takes "
                          f"{arity + n_params} operand(s) after m; write it as lambda m, "

@@ -258,6 +258,20 @@ def test_where_grad_raises_explain_raises_the_same_error():
     assert str(by_explain.value).replace("explain", "grad", 1) == str(by_grad.value)
 
 
+@pytest.mark.parametrize("V", [Value, plain.Value], ids=["fast", "plain"])
+def test_a_node_reached_only_by_a_zero_gradient_is_still_checked(V):
+    # sqrt's node gets no gradient entry at all (the 0.0 stops at the mul
+    # above it); grad still checks sqrt'(0) with gradient 0, and so must explain.
+    x = V(0.0, label="x")
+    z = (x.sqrt() * 1.0) * 0.0
+    with pytest.raises(ValueError) as by_grad:
+        grad(z, [x]) if V is Value else z.backward()
+    with pytest.raises(ValueError) as by_explain:
+        explain(z, x)
+    where = "grad" if V is Value else "backward"
+    assert str(by_explain.value).replace("explain", where, 1) == str(by_grad.value)
+
+
 class _Closure:
     """A stand-in for the primitive of a node made by a learner's closure: it has
     a name and a symbol, but no derivative rule that explain could read."""
