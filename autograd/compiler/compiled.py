@@ -72,6 +72,16 @@ def compile(fn: Callable[..., Any], nargs: int | None = None,
     return Compiled(fn, nargs, input_grads)
 
 
+def nan_grad_sum_error(caller: str, name: str, held: float, added: float) -> ValueError:
+    """The error for a ``.grad`` that this batch would make NaN (``inf`` plus
+    ``-inf``).  Both training paths raise it, the Values' and the flat
+    array's, so that they word it alike."""
+    return ValueError(
+        f"{caller}: parameter {name} holds .grad {held!r} and this batch adds {added!r}: "
+        "the sum is NaN, so no .grad was changed. Zero the gradients between steps "
+        "(zero_grad), or find what made them infinite.")
+
+
 class Compiled:
     """A traced function that runs on batches.  Built by :func:`compile`.
 
@@ -175,11 +185,7 @@ class Compiled:
             if total != total:
                 p = params[i]
                 name = repr(p.label) if p.label else f"parameters[{i}]"
-                raise ValueError(
-                    f"compile: value_and_grad: parameter {name} holds .grad {p.grad!r} and "
-                    f"this batch adds {grads[i]!r}: the sum is NaN, so no .grad was changed. "
-                    "Zero the gradients between steps (zero_grad), or find what made them "
-                    "infinite.")
+                raise nan_grad_sum_error("compile: value_and_grad", name, p.grad, grads[i])
         for p, total in zip(params, totals):
             p.grad = total
 
