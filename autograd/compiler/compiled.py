@@ -318,24 +318,22 @@ class Compiled:
             return exact_values, exact_inputs, exact_params, bool(np.isfinite(exact_params).all())
         return values, inputs, param_grads, math.isfinite(total)
 
+    # _values and _seed serve a result that is not a VARYING row (a constant
+    # or a shared one): for a VARYING row the Bound holds the views
+    # (bound.out, bound.out_grad) and _run uses them directly.
     def _values(self, bufs: tuple) -> np.ndarray:
         out: Ref | float = self.plan.out
         size = bufs[VARYING].shape[1]
         if isinstance(out, float):
             return np.full(size, out)
-        kind, row = out
-        if kind == VARYING:
-            return bufs[VARYING][row].copy()
-        return np.full(size, bufs[SHARED][row, 0])
+        return np.full(size, bufs[SHARED][out.row, 0])
 
     def _seed(self, grads: tuple, size: int, mean: bool = False) -> None:
         out = self.plan.out
         if not isinstance(out, float):
-            kind, row = out
-            if mean:
-                grads[kind][row] = 1.0 / size if kind == VARYING else 1.0
-            else:
-                grads[kind][row] = 1.0 if kind == VARYING else float(size)
+            # A shared result is the same in every example: its gradient
+            # gathers all of them, B seeds of 1, or of 1 / B for the mean.
+            grads[SHARED][out.row] = 1.0 if mean else float(size)
 
     def __repr__(self) -> str:
         return (f"<compiled {self._fn_name}{self.names}: {len(self.parameters)} parameters, "
