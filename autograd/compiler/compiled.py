@@ -229,8 +229,8 @@ class Compiled:
         infinite or NaN."""
         total = bound.inputs.sum() if self.plan.n_inputs else 0.0
         if self.parameters:
-            data = bound.param_data
-            if data is None:
+            data = bound.params
+            if not isinstance(data, np.ndarray):    # _ScatteredRows only writes: gather
                 data = bound.values[SHARED][self.plan.param_sel, 0]
             total = total + data.sum()
         return math.isfinite(total)
