@@ -123,9 +123,16 @@ def _compiled(X, Y, layers):
         opt.step()
         return float(losses.mean())
 
-    where = {p: i for i, p in enumerate(params.values)}
-    order = [where[p] for p in model.parameters()]     # nn's order: per neuron, w then b
+    order = nn_order(params, model)
     return step, lambda loss: {"loss": np.array([loss]), "grads": params.grad[order].copy()}
+
+
+def nn_order(params, model):
+    """Where each of ``model.parameters()`` sits in ``params.data``: the flat
+    array keeps the compiler's order, and the checks compare in nn's (per
+    neuron, w then b)."""
+    where = {p: i for i, p in enumerate(params.values)}
+    return [where[p] for p in model.parameters()]
 
 
 def _compiled_values(X, Y, layers):
