@@ -123,9 +123,16 @@ def _compiled(X, Y, layers):
         opt.step()
         return float(losses.mean())
 
-    where = {p: i for i, p in enumerate(params.values)}
-    order = [where[p] for p in model.parameters()]     # nn's order: per neuron, w then b
+    order = nn_order(params, model)
     return step, lambda loss: {"loss": np.array([loss]), "grads": params.grad[order].copy()}
+
+
+def nn_order(params, model):
+    """Where each of ``model.parameters()`` sits in ``params.data``: the flat
+    array keeps the compiler's order, and the checks compare in nn's (per
+    neuron, w then b)."""
+    where = {p: i for i, p in enumerate(params.values)}
+    return [where[p] for p in model.parameters()]
 
 
 def _compiled_values(X, Y, layers):
@@ -165,12 +172,14 @@ def _numpy_engine(step_fn):
 _numpy = _numpy_engine(numpy_mlp.step)
 _numpy_dot = _numpy_engine(numpy_mlp.step_dot)
 
+# benchmarks/report.py imports these names to find the rows its targets judge.
 COMPILED, NUMPY, NUMPY_DOT = "chaingrad compiled", "numpy by hand", "numpy by hand, np.dot"
+COMPILED_VALUES = "chaingrad compiled, Values"
 ENGINES = [("micrograd", _micrograd), ("chaingrad eager", _eager),
-           (COMPILED, _compiled), ("chaingrad compiled, Values", _compiled_values),
+           (COMPILED, _compiled), (COMPILED_VALUES, _compiled_values),
            (NUMPY, _numpy), (NUMPY_DOT, _numpy_dot)]
 #: The engines that run at every size; the others (seconds or tens of ms a step) at the first only.
-FAST = {COMPILED, "chaingrad compiled, Values", NUMPY, NUMPY_DOT}
+FAST = {COMPILED, COMPILED_VALUES, NUMPY, NUMPY_DOT}
 BATCHES, QUICK_BATCHES = (100, 1_000, 10_000), (8, 20)
 
 

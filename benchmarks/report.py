@@ -5,12 +5,13 @@ import sys
 
 import numpy as np
 
+from .mlp_step import COMPILED, NUMPY, NUMPY_DOT
+from .optim_step import ARRAY as OPT_ARRAY
+from .optim_step import BEFORE as OPT_BEFORE
+from .optim_step import VALUES as OPT_VALUES
 from .timing import paired_ratio
 
 PEER = "micrograd"
-# Engine names the targets read (benchmarks/mlp_step.py, benchmarks/optim_step.py).
-COMPILED, NUMPY, NUMPY_DOT = "chaingrad compiled", "numpy by hand", "numpy by hand, np.dot"
-OPT_BEFORE, OPT_VALUES, OPT_ARRAY = "{}, per parameter (before)", "nn.{} on Values", "nn.{} on an array"
 
 
 def fmt_time(seconds):

@@ -47,7 +47,7 @@ class Bound:
     """
 
     __slots__ = ("size", "values", "grads", "ones", "params", "forwards", "checks",
-                 "backwards", "zero_rows", "inputs", "param_data", "param_grads", "out",
+                 "backwards", "zero_rows", "inputs", "param_grads", "out",
                  "out_grad")
 
     def __init__(self, plan: Plan, size: int) -> None:
@@ -71,12 +71,11 @@ class Bound:
                           for rows in runs]
         # Views a call reads every time, made once (a compiled call's own
         # bookkeeping was a fifth of its time at 100 examples): the inputs'
-        # rows, the parameters' values and gradients (None when scattered:
-        # then gathered per call), the result's row and its gradient's.
+        # rows, the parameters' gradients (None when scattered: then gathered
+        # per call; their values are self.params), the result's row and its
+        # gradient's.
         self.inputs = self.values[VARYING][:plan.n_inputs]
-        sliced = isinstance(sel, slice)
-        self.param_data = shared[sel, 0] if sliced else None
-        self.param_grads = self.grads[SHARED][sel, 0] if sliced else None
+        self.param_grads = self.grads[SHARED][sel, 0] if isinstance(sel, slice) else None
         out = plan.out
         varying_out = isinstance(out, Ref) and out.kind == VARYING
         row = out.row if isinstance(out, Ref) else 0

@@ -72,6 +72,16 @@ def compile(fn: Callable[..., Any], nargs: int | None = None,
     return Compiled(fn, nargs, input_grads)
 
 
+def nan_grad_sum_error(caller: str, name: str, held: float, added: float) -> ValueError:
+    """The error for a ``.grad`` that this batch would make NaN (``inf`` plus
+    ``-inf``).  Both training paths raise it, the Values' and the flat
+    array's, so that they word it alike."""
+    return ValueError(
+        f"{caller}: parameter {name} holds .grad {held!r} and this batch adds {added!r}: "
+        "the sum is NaN, so no .grad was changed. Zero the gradients between steps "
+        "(zero_grad), or find what made them infinite.")
+
+
 class Compiled:
     """A traced function that runs on batches.  Built by :func:`compile`.
 
@@ -175,11 +185,7 @@ class Compiled:
             if total != total:
                 p = params[i]
                 name = repr(p.label) if p.label else f"parameters[{i}]"
-                raise ValueError(
-                    f"compile: value_and_grad: parameter {name} holds .grad {p.grad!r} and "
-                    f"this batch adds {grads[i]!r}: the sum is NaN, so no .grad was changed. "
-                    "Zero the gradients between steps (zero_grad), or find what made them "
-                    "infinite.")
+                raise nan_grad_sum_error("compile: value_and_grad", name, p.grad, grads[i])
         for p, total in zip(params, totals):
             p.grad = total
 
@@ -223,8 +229,8 @@ class Compiled:
         infinite or NaN."""
         total = bound.inputs.sum() if self.plan.n_inputs else 0.0
         if self.parameters:
-            data = bound.param_data
-            if data is None:
+            data = bound.params
+            if not isinstance(data, np.ndarray):    # _ScatteredRows only writes: gather
                 data = bound.values[SHARED][self.plan.param_sel, 0]
             total = total + data.sum()
         return math.isfinite(total)
@@ -312,24 +318,22 @@ class Compiled:
             return exact_values, exact_inputs, exact_params, bool(np.isfinite(exact_params).all())
         return values, inputs, param_grads, math.isfinite(total)
 
+    # _values and _seed serve a result that is not a VARYING row (a constant
+    # or a shared one): for a VARYING row the Bound holds the views
+    # (bound.out, bound.out_grad) and _run uses them directly.
     def _values(self, bufs: tuple) -> np.ndarray:
         out: Ref | float = self.plan.out
         size = bufs[VARYING].shape[1]
         if isinstance(out, float):
             return np.full(size, out)
-        kind, row = out
-        if kind == VARYING:
-            return bufs[VARYING][row].copy()
-        return np.full(size, bufs[SHARED][row, 0])
+        return np.full(size, bufs[SHARED][out.row, 0])
 
     def _seed(self, grads: tuple, size: int, mean: bool = False) -> None:
         out = self.plan.out
         if not isinstance(out, float):
-            kind, row = out
-            if mean:
-                grads[kind][row] = 1.0 / size if kind == VARYING else 1.0
-            else:
-                grads[kind][row] = 1.0 if kind == VARYING else float(size)
+            # A shared result is the same in every example: its gradient
+            # gathers all of them, B seeds of 1, or of 1 / B for the mean.
+            grads[SHARED][out.row] = 1.0 if mean else float(size)
 
     def __repr__(self) -> str:
         return (f"<compiled {self._fn_name}{self.names}: {len(self.parameters)} parameters, "

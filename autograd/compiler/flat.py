@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import Value
-from .compiled import Compiled
+from .compiled import Compiled, nan_grad_sum_error
 
 __all__ = ["FlatParameters"]
 
@@ -199,11 +199,8 @@ class FlatParameters:
                 i = int(np.flatnonzero(nan)[0])
                 p = self.values[i]
                 name = f"{p.label!r} (data[{i}])" if p.label else f"data[{i}]"
-                raise ValueError(
-                    f"FlatParameters.value_and_grad: parameter {name} holds .grad "
-                    f"{float(self.grad[i])!r} and this batch adds {float(grads[i])!r}: the sum "
-                    "is NaN, so no .grad was changed. Zero the gradients between steps "
-                    "(zero_grad), or find what made them infinite.")
+                raise nan_grad_sum_error("FlatParameters.value_and_grad", name,
+                                         float(self.grad[i]), float(grads[i]))
         self.grad[...] = total
 
     # -- the model's Values ------------------------------------------------------

@@ -45,6 +45,13 @@ __all__ = ["VARYING", "SHARED", "Ref", "Buffers", "GatherPlan", "gather_plan", "
 
 VARYING, SHARED = 0, 1     # buffer kinds: the index into a (varying, shared) pair of arrays
 
+# One row of weights (a single output neuron): the inputs' gradient is an
+# outer product.  numpy's broadcast multiply takes a slow loop below a few
+# thousand examples, np.dot a slow one above (numpy 2.4, OpenBLAS, one thread:
+# 1,000 examples 12.0 us against 5.2 us for np.dot; 10,000: 27 us against
+# 53 us), so a binding takes the multiply from this batch size on.
+OUTER_MULTIPLY_FROM = 2048
+
 
 class Ref(NamedTuple):
     """Where a value lives: buffer ``kind`` (``VARYING`` or ``SHARED``) and ``row``.
@@ -637,7 +644,7 @@ class Dot:
         B = shared[bias.right.sel] if bias is not None else None
         g = buffers.grads[VARYING][self.out]
         ones = buffers.ones
-        outer = W.shape[0] == 1 and varying.shape[1] >= 2048    # see _bind_weighted
+        outer = W.shape[0] == 1 and varying.shape[1] >= OUTER_MULTIPLY_FROM
 
         def forward() -> None:
             np.dot(W, X, out=target)
@@ -674,13 +681,7 @@ class Dot:
 
             gx = _fresh_rows(lined, var_grad)
             gw = _fresh_rows(weights, shared_grad[:, 0], shape)
-            # One row of weights (a single output neuron): the inputs'
-            # gradient is an outer product.  numpy's broadcast multiply takes
-            # a slow loop below a few thousand examples, np.dot a slow one
-            # above (numpy 2.4, OpenBLAS, one thread: 1,000 examples 12.0 us
-            # against 5.2 us for np.dot; 10,000: 27 us against 53 us), so the
-            # binding picks by its batch size.
-            outer_dot = varying.shape[1] < 2048
+            outer_dot = varying.shape[1] < OUTER_MULTIPLY_FROM
 
             def back() -> None:
                 W, X = held
