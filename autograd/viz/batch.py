@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..engine import Value
-from .graph import has_derivs, is_value, operands
+from .graph import has_derivs, is_value
 
 __all__ = ["Batch", "find_batch"]
 
@@ -63,7 +63,7 @@ def _ancestors(starts, stop=()):
         if v in seen:
             continue
         seen.add(v)
-        todo.extend(a for a in operands(v) if a not in seen and a not in stop)
+        todo.extend(a for a in v.parents if a not in seen and a not in stop)
     return seen
 
 
@@ -96,7 +96,7 @@ def _terms(v, chains):
     """``(terms, chain)`` if ``v`` is a sum (one ``sum`` node, or the top of a
     chain of ``+`` each used once by the next), else ``None``."""
     if _is(v, "sum"):
-        terms = operands(v)
+        terms = list(v.parents)
         return (terms, []) if len(terms) >= 2 else None
     depth, count = chains.get(v, (0, 0))
     if depth == 0 or count < 3:
@@ -126,7 +126,7 @@ def find_batch(order: list) -> Batch | None:
         return None
     uses: dict = {}
     for v in order:
-        for a in operands(v):
+        for a in v.parents:
             uses[a] = uses.get(a, 0) + 1
     chains = _chains(order, uses)
     # Nearest the root first: the loss's sum sits right under the root.
@@ -145,7 +145,7 @@ def find_batch(order: list) -> Batch | None:
                 return Batch(v, terms, chain, removed)
             if tried >= _CANDIDATES:
                 return None
-        for a in operands(v):
+        for a in v.parents:
             if a not in seen:
                 seen.add(a)
                 queue.append(a)

@@ -48,7 +48,7 @@ from ..closures import closure_step
 from ..engine import Value
 from ..registry import chain_rule, nan_gradient_error
 from .dot import Reserve, _check_common, _check_root, build, prepare
-from .graph import has_derivs, is_value, operands
+from .graph import has_derivs, is_value
 from .labels import add_up, arrow_text, html_text, local_derivs, num, op_expr, plain_text, roles, text_width
 from .rendering import Picture
 from .text import to_text
@@ -158,7 +158,7 @@ def _plan(order, gradient, digits, what, where, clusters, names, on_path):
         args = v._args
         passed = [0.0] * len(args)
         changes: list[tuple[int, float, float]] = []
-        names_ = [_name(a, index[a], names) for a in operands(v)]
+        names_ = [_name(a, index[a], names) for a in v.parents]
         head = (f"Step {s} of {total}: {_name(v, i, names)} = {op_expr(v, names_, digits)}, "
                 f"grad {num(g, digits)}")
         if not has_derivs(v):

@@ -28,7 +28,7 @@ from typing import Any
 
 from .. import engine, plain
 
-__all__ = ["is_value", "graph_order", "operands", "has_derivs", "Shown"]
+__all__ = ["is_value", "graph_order", "has_derivs", "Shown"]
 
 
 class Shown:
@@ -92,20 +92,6 @@ def is_value(x: Any) -> bool:
         False
     """
     return isinstance(x, _NODE_TYPES)
-
-
-def operands(v: Any) -> list:
-    """``v``'s node operands in ``_args`` order (constants left out): what
-    its arrows come from.  Read from ``_args`` alone, so a learner's own
-    operation, whose primitive knows nothing about operands, works too.
-
-    Example:
-        >>> from autograd import Value
-        >>> from autograd.viz.graph import operands
-        >>> x = Value(2.0); len(operands(x * x)), operands(x * 3.0) == [x]
-        (2, True)
-    """
-    return [a for a in v._args if isinstance(a, _NODE_TYPES)]
 
 
 def has_derivs(v: Any) -> bool:
