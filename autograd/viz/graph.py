@@ -118,26 +118,8 @@ def graph_order(root: Any) -> list:
         >>> len(graph_order(Value(1.0) + 2.0))
         2
     """
-    if isinstance(root, plain.Value):
-        return plain.topological_order(root)
-    if isinstance(root, Shown):
-        return _walk(root)
+    # A Shown node has .parents as a plain Value does, and the plain walk reads
+    # nothing else (hence the ignore: its signature names plain.Value).
+    if isinstance(root, (plain.Value, Shown)):
+        return plain.topological_order(root)  # type: ignore[arg-type]
     return engine.topological_order(root)
-
-
-def _walk(root):
-    # The plain engine's walk (depth first, first operand first), iterative.
-    order: list = []
-    seen: set = set()
-    stack = [(root, False)]
-    while stack:
-        node, ready = stack.pop()
-        if ready:
-            order.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))
-            for p in reversed(node.parents):
-                if p not in seen:
-                    stack.append((p, False))
-    return order
