@@ -213,21 +213,16 @@ def _plan(order, gradient, digits, what, where, clusters, names, on_path):
             lines += _wrap(entries)
         else:
             lines = [head + ": a zero gradient passes nothing (the zero-gradient rule)"]
-        # The focused arrows' text, for the room it needs.
+        # Room for an arrow's text when focused and at rest (an op that passes
+        # nothing keeps its resting label); every arrow with a number is here,
+        # as every operation is a step.
         for k, (a, d) in enumerate(zip(args, local_derivs(v))):
             if is_value(a):
                 base = arrow_text(v, k, d, digits, parts[k])
                 shown = f"{base} × {num(g, digits)} = {num(passed[k], digits)}"
-                edge[(i, k)] = max(edge.get((i, k), 0.0), text_width(shown, 10) + 4)
+                edge[(i, k)] = max(edge.get((i, k), 0.0), text_width(shown, 10) + 4,
+                                   text_width(base or "", 10) + 4)
         steps.append(Step(i, g, passed, changes, lines))
-    # Every arrow's resting label (an op that passes nothing keeps it).
-    for i, v in enumerate(order):
-        if v._prim is not None and has_derivs(v):
-            parts = roles(v)
-            for k, (a, d) in enumerate(zip(v._args, local_derivs(v))):
-                if is_value(a):
-                    w = text_width(arrow_text(v, k, d, digits, parts[k]) or "", 10) + 4
-                    edge[(i, k)] = max(edge.get((i, k), 0.0), w)
     most = max(len(st.caption) for st in steps)
     width = max(text_width(line, 12) for st in steps for line in st.caption)
     # The gradient cell is as wide as its column (the data above it shares
