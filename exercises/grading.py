@@ -31,7 +31,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 __all__ = ["Mismatch", "NotWritten", "Crashed", "Part", "Task", "Result", "call", "load",
-           "unwritten_functions", "shown_path", "grade", "show", "close", "describe_difference", "TIME_LIMIT"]
+           "unwritten_functions", "shown_path", "grade", "show", "close", "describe_difference", "raised_at",
+           "TIME_LIMIT"]
 
 #: A task taking longer than this (seconds) is stopped: an endless loop, most likely.
 TIME_LIMIT = 30.0
@@ -221,11 +222,31 @@ def call(module: types.ModuleType, function: str, *args: Any, where: str = "", *
     except (Mismatch, NotWritten, Crashed, _TimeUp):
         raise
     except Exception as e:  # your code raised: say where, in your file
-        frames = traceback.extract_tb(e.__traceback__)
-        mine = [fr for fr in frames if fr.filename == getattr(module, "__file__", None)]
-        last = mine[-1] if mine else (frames[-1] if frames else None)
-        line = f"line {last.lineno} of {pathlib.Path(last.filename).name}: {last.line}" if last else ""
-        raise Crashed(function, where or f"{function}({_shown_args(args, kwargs)})", e, line) from None
+        raise Crashed(function, where or f"{function}({_shown_args(args, kwargs)})", e,
+                      raised_at(e, module)) from None
+
+
+def raised_at(e: BaseException, module: Any, *, elsewhere: bool = True, file: str = "") -> str:
+    """The line of ``module``'s file that raised ``e``, the last one in its
+    traceback: ``"line 7 of 03_topological_order.py: return order"``, with
+    ``file`` in place of the file's name when given.  With no line of that
+    file in the traceback: its last line if ``elsewhere``, else ``""``.
+
+    Example:
+        >>> import types
+        >>> from exercises.grading import raised_at
+        >>> try:
+        ...     1 / 0
+        ... except ZeroDivisionError as e:
+        ...     raised_at(e, types.ModuleType("mine"), elsewhere=False)
+        ''
+    """
+    frames = traceback.extract_tb(e.__traceback__)
+    mine = [fr for fr in frames if fr.filename == getattr(module, "__file__", None)]
+    last = mine[-1] if mine else (frames[-1] if frames and elsewhere else None)
+    if last is None:
+        return ""
+    return f"line {last.lineno} of {file or pathlib.Path(last.filename).name}: {last.line}"
 
 
 # ---- running a task -----------------------------------------------------------------

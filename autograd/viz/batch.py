@@ -26,7 +26,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..engine import Value
-from .graph import has_derivs, is_value, operands
+from ..primitives import PRIMITIVES
+from .graph import is_value
 
 __all__ = ["Batch", "find_batch"]
 
@@ -63,13 +64,13 @@ def _ancestors(starts, stop=()):
         if v in seen:
             continue
         seen.add(v)
-        todo.extend(a for a in operands(v) if a not in seen and a not in stop)
+        todo.extend(a for a in v.parents if a not in seen and a not in stop)
     return seen
 
 
-def _is(v, name):
-    prim = v._prim
-    return prim is not None and prim.name == name and has_derivs(v)
+# By identity: a learner's closure named 'add' or 'sum' is not the table's,
+# and the table's entries are never replaced or copied.
+_ADD, _SUM = PRIMITIVES["add"], PRIMITIVES["sum"]
 
 
 def _chains(order, uses):
@@ -79,12 +80,12 @@ def _chains(order, uses):
     in the graph (walking each chain from every node of it was quadratic)."""
     below: dict = {}
     for v in order:
-        if not _is(v, "add"):
+        if v._prim is not _ADD:
             continue
         args = v._args
         first = args[0]
         extra = sum(1 for a in args[1:] if is_value(a))
-        if is_value(first) and _is(first, "add") and uses.get(first, 0) == 1:
+        if is_value(first) and first._prim is _ADD and uses.get(first, 0) == 1:
             depth, count = below.get(first, (0, sum(1 for a in first._args if is_value(a))))
             below[v] = (depth + 1, count + extra)
         else:
@@ -95,8 +96,8 @@ def _chains(order, uses):
 def _terms(v, chains):
     """``(terms, chain)`` if ``v`` is a sum (one ``sum`` node, or the top of a
     chain of ``+`` each used once by the next), else ``None``."""
-    if _is(v, "sum"):
-        terms = operands(v)
+    if v._prim is _SUM:
+        terms = list(v.parents)
         return (terms, []) if len(terms) >= 2 else None
     depth, count = chains.get(v, (0, 0))
     if depth == 0 or count < 3:
@@ -126,7 +127,7 @@ def find_batch(order: list) -> Batch | None:
         return None
     uses: dict = {}
     for v in order:
-        for a in operands(v):
+        for a in v.parents:
             uses[a] = uses.get(a, 0) + 1
     chains = _chains(order, uses)
     # Nearest the root first: the loss's sum sits right under the root.
@@ -145,7 +146,7 @@ def find_batch(order: list) -> Batch | None:
                 return Batch(v, terms, chain, removed)
             if tried >= _CANDIDATES:
                 return None
-        for a in operands(v):
+        for a in v.parents:
             if a not in seen:
                 seen.add(a)
                 queue.append(a)

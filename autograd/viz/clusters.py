@@ -44,7 +44,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import Value
-from .graph import is_value, operands
+from .graph import is_value
 
 __all__ = ["assign_clusters", "collapse_groups", "param_labels"]
 
@@ -130,10 +130,12 @@ def assign_clusters(order: list[Value], module: Any
         prim = v._prim
         if prim is None:
             continue
-        parents = operands(v)
+        parents = v.parents
         owners = {param_of[a] for a in parents if a in param_of}
-        # A learner's own operation has no arity: its children are its operands.
-        arity = getattr(prim, "arity", len(v._args))
+        # A learner's own operation (its Closure's arity is None) counts its
+        # children: the lecture's tanh on a neuron's output joins the neuron as
+        # the table's does.
+        arity = prim.arity if prim.arity is not None else len(v._args)
         if len(owners) == 1:
             where[i] = owners.pop()
             anchored.add(v)

@@ -30,7 +30,7 @@ from ..engine import Value, _sequence
 from .batch import find_batch
 from .clusters import assign_clusters, collapse_groups, param_labels
 from .expand import expand as expanded
-from .graph import graph_order, has_derivs, is_value, operands
+from .graph import graph_order, has_derivs, is_value
 from .labels import arrow_text, grad_colour, html_text, local_derivs, num, oval_lines, roles, text_width
 from .rendering import Picture
 from .sizes import Shape, estimate
@@ -125,7 +125,7 @@ def _highlighted(order, highlight, what, view_of=None):
             raise ValueError(f"{what}: highlight Value {s!r} is not in the root's graph")
     on = set(starts) if view_of is None else {view_of[s] for s in starts}
     for v in order:
-        if v._prim is not None and v not in on and any(a in on for a in operands(v)):
+        if v._prim is not None and v not in on and any(a in on for a in v.parents):
             on.add(v)
     return on
 
@@ -335,7 +335,7 @@ def _collapsed(order, where, clusters, level, rankdir, digits, format, batch=Non
     index = {v: i for i, v in enumerate(order)}
     counts: dict = {}
     for i, v in enumerate(order):
-        for a in operands(v):
+        for a in v.parents:
             if a in index:
                 pair = (group_of[index[a]], group_of[i])
                 if pair[0] != pair[1]:

@@ -36,20 +36,20 @@ from collections.abc import Callable
 from typing import Any
 
 from ..primitives import PRIMITIVES
-from .graph import Shown, has_derivs, is_value
+from .graph import Shown, is_value
 
 __all__ = ["expand"]
 
-_MUL, _ADD = PRIMITIVES["mul"], PRIMITIVES["add"]
+# The table's entries, compared by identity: a learner's closure named 'sum'
+# or 'dot' is not the table's, and an entry is never replaced or copied.
+_MUL, _ADD, _SUM, _DOT = (PRIMITIVES[k] for k in ("mul", "add", "sum", "dot"))
 
 
 def _fused(v):
     prim = v._prim
-    if prim is None or not has_derivs(v) or getattr(prim, "arity", 0) is not None:
-        return None
-    if prim.name == "sum":
+    if prim is _SUM:
         return "sum"
-    if prim.name == "dot" and len(v._args) % 2 == 0:
+    if prim is _DOT:
         return "dot"
     return None
 

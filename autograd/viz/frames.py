@@ -48,7 +48,7 @@ from ..closures import closure_step
 from ..engine import Value
 from ..registry import chain_rule, nan_gradient_error
 from .dot import Reserve, _check_common, _check_root, build, prepare
-from .graph import has_derivs, is_value, operands
+from .graph import has_derivs, is_value
 from .labels import add_up, arrow_text, html_text, local_derivs, num, op_expr, plain_text, roles, text_width
 from .rendering import Picture
 from .text import to_text
@@ -158,7 +158,7 @@ def _plan(order, gradient, digits, what, where, clusters, names, on_path):
         args = v._args
         passed = [0.0] * len(args)
         changes: list[tuple[int, float, float]] = []
-        names_ = [_name(a, index[a], names) for a in operands(v)]
+        names_ = [_name(a, index[a], names) for a in v.parents]
         head = (f"Step {s} of {total}: {_name(v, i, names)} = {op_expr(v, names_, digits)}, "
                 f"grad {num(g, digits)}")
         if not has_derivs(v):
@@ -213,21 +213,16 @@ def _plan(order, gradient, digits, what, where, clusters, names, on_path):
             lines += _wrap(entries)
         else:
             lines = [head + ": a zero gradient passes nothing (the zero-gradient rule)"]
-        # The focused arrows' text, for the room it needs.
+        # Room for an arrow's text when focused and at rest (an op that passes
+        # nothing keeps its resting label); every arrow with a number is here,
+        # as every operation is a step.
         for k, (a, d) in enumerate(zip(args, local_derivs(v))):
             if is_value(a):
                 base = arrow_text(v, k, d, digits, parts[k])
                 shown = f"{base} × {num(g, digits)} = {num(passed[k], digits)}"
-                edge[(i, k)] = max(edge.get((i, k), 0.0), text_width(shown, 10) + 4)
+                edge[(i, k)] = max(edge.get((i, k), 0.0), text_width(shown, 10) + 4,
+                                   text_width(base or "", 10) + 4)
         steps.append(Step(i, g, passed, changes, lines))
-    # Every arrow's resting label (an op that passes nothing keeps it).
-    for i, v in enumerate(order):
-        if v._prim is not None and has_derivs(v):
-            parts = roles(v)
-            for k, (a, d) in enumerate(zip(v._args, local_derivs(v))):
-                if is_value(a):
-                    w = text_width(arrow_text(v, k, d, digits, parts[k]) or "", 10) + 4
-                    edge[(i, k)] = max(edge.get((i, k), 0.0), w)
     most = max(len(st.caption) for st in steps)
     width = max(text_width(line, 12) for st in steps for line in st.caption)
     # The gradient cell is as wide as its column (the data above it shares

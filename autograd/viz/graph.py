@@ -28,7 +28,7 @@ from typing import Any
 
 from .. import engine, plain
 
-__all__ = ["is_value", "graph_order", "operands", "has_derivs", "Shown"]
+__all__ = ["is_value", "graph_order", "has_derivs", "Shown"]
 
 
 class Shown:
@@ -94,20 +94,6 @@ def is_value(x: Any) -> bool:
     return isinstance(x, _NODE_TYPES)
 
 
-def operands(v: Any) -> list:
-    """``v``'s node operands in ``_args`` order (constants left out): what
-    its arrows come from.  Read from ``_args`` alone, so a learner's own
-    operation, whose primitive knows nothing about operands, works too.
-
-    Example:
-        >>> from autograd import Value
-        >>> from autograd.viz.graph import operands
-        >>> x = Value(2.0); len(operands(x * x)), operands(x * 3.0) == [x]
-        (2, True)
-    """
-    return [a for a in v._args if isinstance(a, _NODE_TYPES)]
-
-
 def has_derivs(v: Any) -> bool:
     """False for a leaf and for a learner's own operation (its primitive's
     ``derivs`` is None: the local derivative lives in its ``_backward``
@@ -132,26 +118,8 @@ def graph_order(root: Any) -> list:
         >>> len(graph_order(Value(1.0) + 2.0))
         2
     """
-    if isinstance(root, plain.Value):
-        return plain.topological_order(root)
-    if isinstance(root, Shown):
-        return _walk(root)
+    # A Shown node has .parents as a plain Value does, and the plain walk reads
+    # nothing else (hence the ignore: its signature names plain.Value).
+    if isinstance(root, (plain.Value, Shown)):
+        return plain.topological_order(root)  # type: ignore[arg-type]
     return engine.topological_order(root)
-
-
-def _walk(root):
-    # The plain engine's walk (depth first, first operand first), iterative.
-    order: list = []
-    seen: set = set()
-    stack = [(root, False)]
-    while stack:
-        node, ready = stack.pop()
-        if ready:
-            order.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))
-            for p in reversed(node.parents):
-                if p not in seen:
-                    stack.append((p, False))
-    return order

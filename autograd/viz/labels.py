@@ -24,7 +24,7 @@ import math
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from ..primitives import FLOAT
+from ..primitives import FLOAT, PRIMITIVES
 from .graph import has_derivs, is_value
 
 __all__ = ["num", "html_text", "plain_text", "op_expr", "oval_lines", "roles", "local_derivs",
@@ -96,9 +96,9 @@ def _factor(a, name, digits):
     return name
 
 
-def _is_nary(v, name):
-    prim = v._prim
-    return (prim.name == name and has_derivs(v) and getattr(prim, "arity", 0) is None)
+# By identity: a learner's closure named 'sum' or 'dot' is not the table's,
+# and the table's entries are never replaced or copied.
+_SUM, _DOT = PRIMITIVES["sum"], PRIMITIVES["dot"]
 
 
 def op_expr(v: Any, operands: list[str], digits: int = 4) -> str:
@@ -119,9 +119,9 @@ def op_expr(v: Any, operands: list[str], digits: int = 4) -> str:
     it = iter(operands)
     args = [a if is_value(a) else num(a, digits) for a in v._args]
     names = [next(it) if is_value(a) else None for a in v._args]
-    if _is_nary(v, "sum"):
+    if prim is _SUM:
         return " + ".join(_factor(a, n, digits) for a, n in zip(v._args, names)) or "0"
-    if _is_nary(v, "dot") and len(args) % 2 == 0 and args:
+    if prim is _DOT and args:
         half = len(args) // 2
         return " + ".join(
             f"{_factor(v._args[i], names[i], digits)}·{_factor(v._args[half + i], names[half + i], digits)}"
@@ -152,7 +152,7 @@ def roles(v: Any) -> list[str | None]:
         ['x₀', 'x₁', 'w₀', 'w₁']
     """
     n = len(v._args)
-    if v._prim is None or not _is_nary(v, "dot") or n % 2 or not n:
+    if v._prim is not _DOT or not n:
         return [None] * n
     half = n // 2
     # Counted from 0, as Python indexes the lists and nn names parameters (w.0).
@@ -175,7 +175,7 @@ def oval_lines(v: Any, digits: int = 4) -> list[str]:
     """
     prim = v._prim
     args = v._args
-    if _is_nary(v, "sum"):
+    if prim is _SUM:
         consts = [a for a in args if not is_value(a)]
         return ["Σ aᵢ" + (f" + {_factor(math.fsum(consts), None, digits)}" if consts else "")]
     rs = roles(v)

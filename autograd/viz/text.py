@@ -29,7 +29,7 @@ from typing import Any
 
 from ..engine import Value
 from .expand import expand as expanded
-from .graph import graph_order, has_derivs, is_value, operands
+from .graph import graph_order, has_derivs, is_value
 from .labels import local_derivs, num, op_expr, plain_text
 
 __all__ = ["to_text"]
@@ -85,7 +85,7 @@ def to_text(root: Value, max_indent: int = 32, digits: int = 4, _grads: Any = No
         if v._prim is None:
             head = f"#{i}{name}"
         else:
-            refs = [f"#{ids[a]}" for a in operands(v)]
+            refs = [f"#{ids[a]}" for a in v.parents]
             head = f"#{i}{name} = {op_expr(v, refs, digits)}"
         lines.append(f"{pad}{edge}{head}  data={num(v.data, digits)}  grad={num(grad(v), digits)}")
         if v._prim is not None:

@@ -140,3 +140,16 @@ def test_module_boxes_and_expand_keep_the_closure():
     assert all(lab is None for t, h, lab in edges(src) if h == op)
     text = to_text(loss, expand=True)
     assert "= dot(" in text and " * " in text     # the hidden dots expand, the closure does not
+
+
+def test_a_lecture_activation_joins_the_neuron_as_the_tables_does():
+    def picture(activation):
+        model = nn.MLP(2, [1], rng=0)
+        out = activation(model([0.5, -1.0]))      # on the output neuron's weighted sum
+        return draw_dot((out - 1.0) ** 2, module=model).source
+
+    table = picture(lambda o: o.tanh())
+    lecture = picture(lecture_tanh)
+    (op,) = re.findall(r"^\s+(o\d+) \[label=<tanh>.*dashed", lecture, re.M)   # the lecture's node
+    assert membership(lecture) == membership(table)
+    assert membership(lecture)[op] == ("Layer layers.0", "Neuron layers.0.neurons.0")

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from autograd.closures import Closure
 from autograd.primitives import PRIMITIVES
 from autograd.viz.rendering import _which
 
@@ -196,19 +197,11 @@ def largest_displacement(svgs, kind="node"):
     return worst
 
 
-class ClosurePrim:
-    """What a learner's own operation (micrograd's ``Value(data, (children,),
-    'op')`` with ``out._backward = fn``) carries as its primitive: a name and
-    symbol (the op string) and no local derivatives."""
-
-    def __init__(self, op):
-        self.name = op
-        self.symbol = op
-        self.derivs = None
-
-
 def closure_node(node, op):
-    """``node`` turned into a stand-in for such an operation: its primitive
-    replaced, its operands (``_args``) kept."""
-    node._prim = ClosurePrim(op)
+    """``node`` turned into a stand-in for a learner's own operation
+    (micrograd's ``Value(data, (children,), 'op')`` with ``out._backward =
+    fn``): its primitive replaced by the Closure such a node carries, its
+    operands (``_args``) kept.  The real Closure, so that the pictures meet
+    what the lecture's code makes (its ``operands``, ``arity``)."""
+    node._prim = Closure(op)
     return node
