@@ -178,8 +178,8 @@ def oval_lines(v: Any, digits: int = 4) -> list[str]:
     if prim is _SUM:
         consts = [a for a in args if not is_value(a)]
         return ["Σ aᵢ" + (f" + {_factor(math.fsum(consts), None, digits)}" if consts else "")]
-    rs = roles(v)
-    if rs[0] is not None:
+    if prim is _DOT:  # an empty dot too (0.0, as an empty sum): it has no roles
+        rs = roles(v)
         half = len(args) // 2
         lines = ["Σ xᵢ·wᵢ"]
         for part, chunk in (("x", args[:half]), ("w", args[half:])):

@@ -143,3 +143,18 @@ def test_expanded_frames_step_through_each_product():
     by = {v.label: g for v, g in last.items() if v.label}
     for i, w in enumerate(ws + [b]):
         assert by[w.label] == pytest.approx(_fd(i), rel=1e-6)
+
+
+@pytest.mark.parametrize("expand", [False, True])
+def test_an_empty_dot_or_sum_is_drawn_and_stepped(expand):
+    # dot([], []) and sum([]) are 0.0 and legal; the pictures failed on the
+    # empty dot (IndexError).  y = 0 + 0 + x * (2 x) = 2 x², so dy/dx = 4x = 4.
+    x = Value(1.0, label="x")
+    y = autograd.dot([], []) + autograd.sum([]) + x * autograd.dot([2.0], [x])
+    source = draw_dot(y, expand=expand).source
+    assert ("Σ xᵢ·wᵢ" in source) is not expand      # expanded, a dot is * and + nodes
+    last = list(backward_frames(y, expand=expand))[-1].grads
+    # expanded, the frames are keyed by the picture's nodes, each standing for a Value (.real)
+    assert {getattr(v, "real", v): g for v, g in last.items()}[x] == 4.0
+    assert autograd.stepper(y, expand=expand).steps == len(
+        [v for v in topological_order(y) if v.op])
